@@ -1,0 +1,199 @@
+// Package feed fetches and parses news feeds: RSS, Atom and JSON Feed.
+package feed
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/mmcdole/gofeed"
+
+	"github.com/heraldhq/herald"
+)
+
+// Defaults for a Fetcher's limits.
+const (
+	DefaultTimeout      = 30 * time.Second
+	DefaultMaxBytes     = 10 << 20
+	DefaultMaxRedirects = 5
+)
+
+// Fetcher downloads feeds and pages over HTTP with timeouts, a size cap
+// applied after decompression, a redirect limit and conditional GET.
+type Fetcher struct {
+	client    *http.Client
+	userAgent string
+	maxBytes  int64
+}
+
+// NewFetcher returns a Fetcher that identifies itself as userAgent, gives up
+// on a request after timeout and refuses bodies larger than maxBytes once
+// decompressed. Zero values take the defaults.
+func NewFetcher(userAgent string, timeout time.Duration, maxBytes int64) *Fetcher {
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxBytes
+	}
+	client := &http.Client{
+		Timeout: timeout,
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if len(via) >= DefaultMaxRedirects {
+				return fmt.Errorf("stopped after %d redirects", DefaultMaxRedirects)
+			}
+			return nil
+		},
+	}
+	return &Fetcher{client: client, userAgent: userAgent, maxBytes: maxBytes}
+}
+
+// Result is the outcome of one feed fetch.
+type Result struct {
+	// Feed is the parsed feed; nil when NotModified.
+	Feed *gofeed.Feed
+	// NotModified is true when the server answered 304 to a conditional GET.
+	NotModified bool
+	// ETag and LastModified are the validators to send next time.
+	ETag         string
+	LastModified string
+}
+
+// StatusError is an HTTP answer other than success or 304.
+type StatusError struct {
+	Code int
+	// RetryAfter is the server's Retry-After, when it sent one.
+	RetryAfter time.Duration
+}
+
+func (e *StatusError) Error() string {
+	return fmt.Sprintf("HTTP %d %s", e.Code, http.StatusText(e.Code))
+}
+
+// Fetch downloads and parses the feed at url. The validators in prev make it
+// a conditional GET.
+func (f *Fetcher) Fetch(ctx context.Context, url string, prev herald.FeedState) (Result, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return Result{}, fmt.Errorf("feed %s: %w", url, err)
+	}
+	req.Header.Set("Accept", "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5")
+	if prev.ETag != "" {
+		req.Header.Set("If-None-Match", prev.ETag)
+	}
+	if prev.LastModified != "" {
+		req.Header.Set("If-Modified-Since", prev.LastModified)
+	}
+	body, resp, err := f.do(req)
+	if err != nil {
+		return Result{}, fmt.Errorf("feed %s: %w", url, err)
+	}
+	res := Result{ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified")}
+	if resp.StatusCode == http.StatusNotModified {
+		res.NotModified = true
+		if res.ETag == "" {
+			res.ETag = prev.ETag
+		}
+		if res.LastModified == "" {
+			res.LastModified = prev.LastModified
+		}
+		return res, nil
+	}
+	res.Feed, err = Parse(bytes.NewReader(body))
+	if err != nil {
+		return Result{}, fmt.Errorf("feed %s: %w", url, err)
+	}
+	return res, nil
+}
+
+// Get downloads the document at url, for pages and previews. It returns the
+// body and its Content-Type.
+func (f *Fetcher) Get(ctx context.Context, url string) ([]byte, string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, "", fmt.Errorf("get %s: %w", url, err)
+	}
+	body, resp, err := f.do(req)
+	if err != nil {
+		return nil, "", fmt.Errorf("get %s: %w", url, err)
+	}
+	return body, resp.Header.Get("Content-Type"), nil
+}
+
+func (f *Fetcher) do(req *http.Request) ([]byte, *http.Response, error) {
+	if f.userAgent != "" {
+		req.Header.Set("User-Agent", f.userAgent)
+	}
+	resp, err := f.client.Do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	switch {
+	case resp.StatusCode == http.StatusNotModified:
+		return nil, resp, nil
+	case resp.StatusCode < 200 || resp.StatusCode > 299:
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		return nil, resp, &StatusError{Code: resp.StatusCode, RetryAfter: retryAfter(resp.Header.Get("Retry-After"))}
+	}
+	// The transport decompresses gzip itself, so the cap applies to the
+	// decompressed body.
+	body, err := io.ReadAll(io.LimitReader(resp.Body, f.maxBytes+1))
+	if err != nil {
+		return nil, resp, fmt.Errorf("read body: %w", err)
+	}
+	if int64(len(body)) > f.maxBytes {
+		return nil, resp, fmt.Errorf("body larger than %d bytes", f.maxBytes)
+	}
+	return body, resp, nil
+}
+
+// ErrEmpty is returned for a document with no content at all.
+var ErrEmpty = errors.New("empty document")
+
+// Parse reads an RSS, Atom or JSON feed.
+func Parse(r io.Reader) (*gofeed.Feed, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("parse: %w", err)
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, fmt.Errorf("parse: %w", ErrEmpty)
+	}
+	return parse(data)
+}
+
+// parse turns a panic inside the parser into an error: a hostile feed must
+// never take the daemon down.
+func parse(data []byte) (parsed *gofeed.Feed, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			parsed, err = nil, fmt.Errorf("parse: parser panic: %v", r)
+		}
+	}()
+	parsed, err = gofeed.NewParser().Parse(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("parse: %w", err)
+	}
+	return parsed, nil
+}
+
+func retryAfter(v string) time.Duration {
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {
+		return time.Duration(secs) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := time.Until(t); d > 0 {
+			return d
+		}
+	}
+	return 0
+}
