@@ -1,0 +1,258 @@
+// Package config reads Herald's configuration from HERALD_* environment
+// variables with envconfig, and checks it, naming each variable that is
+// wrong and what it accepts.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/kelseyhightower/envconfig"
+
+	"github.com/heraldhq/herald"
+)
+
+// Prefix starts every variable's name.
+const Prefix = "HERALD"
+
+// Config is Herald's whole configuration. Field names are chosen so that
+// envconfig's split_words gives the documented names (DiscordAPIUrl is
+// HERALD_DISCORD_API_URL); explicit envconfig name tags are avoided because
+// envconfig would then also read the unprefixed name.
+type Config struct {
+	Feeds        List          `desc:"Feed URLs to watch (RSS, Atom or JSON Feed), comma-separated."`
+	Database     string        `default:"herald.db" desc:"Where Herald keeps articles and its outbox: a SQLite file path. (postgres:// URLs are reserved for a later release.)"`
+	PollInterval time.Duration `split_words:"true" default:"2m" desc:"How often each feed is fetched (Go duration: 90s, 2m, 1h)."`
+	FeedTimeout  time.Duration `split_words:"true" default:"30s" desc:"How long one feed fetch may take before it counts as failed."`
+	Backlog      int           `default:"0" desc:"How many of a feed's newest items are posted when Herald first sees it; the rest count as already posted."`
+
+	DiscordToken    string `split_words:"true" desc:"Discord bot token. Without it Herald does not post to Discord."`
+	DiscordChannels List   `split_words:"true" desc:"Discord channel IDs that receive every article, comma-separated."`
+	DiscordAPIUrl   string `split_words:"true" default:"https://discord.com" desc:"Discord API base: REST at BASE/api/v9, gateway as BASE/api/v9/gateway names it."`
+
+	TelegramToken  string `split_words:"true" desc:"Telegram bot token from @BotFather. Without it Herald does not post to Telegram."`
+	TelegramChats  List   `split_words:"true" desc:"Telegram chats that receive every article: numeric chat IDs or @channel names, comma-separated."`
+	TelegramAPIUrl string `split_words:"true" default:"https://api.telegram.org" desc:"Telegram Bot API base: requests go to BASE/bot<token>/<method> (a self-hosted Bot API server works)."`
+
+	HTTPAddr  string `split_words:"true" default:"127.0.0.1:8080" desc:"Address of the HTTP server for /healthz; empty turns it off."`
+	LogLevel  string `split_words:"true" default:"info" desc:"Log level: debug, info, warn or error."`
+	LogFormat string `split_words:"true" default:"text" desc:"Log format: text or json. Logs go to standard error."`
+}
+
+// List is a comma-separated list; spaces around entries are trimmed and
+// empty entries dropped.
+type List []string
+
+// Decode implements envconfig.Decoder.
+func (l *List) Decode(value string) error {
+	var out List
+	for _, s := range strings.Split(value, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	*l = out
+	return nil
+}
+
+// Error is a configuration problem: the variable, and what is wrong.
+type Error struct {
+	Key     string
+	Problem string
+}
+
+func (e *Error) Error() string { return e.Key + ": " + e.Problem }
+
+// Errors are all the problems found in a configuration.
+type Errors []*Error
+
+func (es Errors) Error() string {
+	lines := make([]string, len(es))
+	for i, e := range es {
+		lines[i] = e.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Load reads the configuration from the environment and checks it. The
+// error, if any, is an Errors listing every problem.
+func Load() (Config, error) {
+	var c Config
+	if err := envconfig.Process(Prefix, &c); err != nil {
+		return c, Errors{parseError(err)}
+	}
+	if errs := c.Validate(); len(errs) > 0 {
+		return c, errs
+	}
+	return c, nil
+}
+
+// Unknown lists the HERALD_ variables in the environment that Herald does
+// not read, most likely typos.
+func Unknown() []string {
+	known := map[string]bool{}
+	for _, k := range Keys() {
+		known[k] = true
+	}
+	var unknown []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(k, Prefix+"_") && !known[k] {
+			unknown = append(unknown, k)
+		}
+	}
+	return unknown
+}
+
+// Keys lists the names of every variable.
+func Keys() []string {
+	var sb strings.Builder
+	envconfig.Usagef(Prefix, &Config{}, &sb, "{{range .}}{{usage_key .}}\n{{end}}")
+	return strings.Fields(sb.String())
+}
+
+// Usage writes envconfig's table of every variable: name, type, default,
+// whether it is required, and what it does.
+func Usage(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 1, 0, 4, ' ', 0)
+	if err := envconfig.Usagef(Prefix, &Config{}, tw, envconfig.DefaultTableFormat); err != nil {
+		return fmt.Errorf("usage: %w", err)
+	}
+	return tw.Flush()
+}
+
+func parseError(err error) *Error {
+	var pe *envconfig.ParseError
+	if !errors.As(err, &pe) {
+		return &Error{Key: Prefix, Problem: err.Error()}
+	}
+	want := map[string]string{
+		"time.Duration": "a Go duration such as 90s, 2m or 1h",
+		"int":      "a whole number such as 0 or 5",
+	}[pe.TypeName]
+	if want == "" {
+		want = "a value of type " + pe.TypeName
+	}
+	if pe.Value == "" {
+		return &Error{Key: pe.KeyName, Problem: "is set but empty: unset it to use the default, or give " + want}
+	}
+	return &Error{Key: pe.KeyName, Problem: fmt.Sprintf("%q is not %s", pe.Value, want)}
+}
+
+var (
+	snowflake    = regexp.MustCompile(`^[0-9]{1,20}$`)
+	telegramChat = regexp.MustCompile(`^(-?[0-9]{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31})$`)
+)
+
+// Validate checks the values, returning every problem found.
+func (c Config) Validate() Errors {
+	var errs Errors
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, &Error{Key: Prefix + "_" + key, Problem: fmt.Sprintf(format, args...)})
+	}
+	if len(c.Feeds) == 0 {
+		bad("FEEDS", "names no feed: give one or more feed URLs, comma-separated, e.g. HERALD_FEEDS=https://example.com/rss.xml")
+	}
+	for _, f := range c.Feeds {
+		if !isHTTPURL(f) {
+			bad("FEEDS", "%q is not an http(s) URL", f)
+		}
+	}
+	switch {
+	case c.Database == "":
+		bad("DATABASE", "is empty: give a SQLite file path such as herald.db")
+	case strings.HasPrefix(c.Database, "postgres://") || strings.HasPrefix(c.Database, "postgresql://"):
+		bad("DATABASE", "PostgreSQL is not supported yet: use a SQLite file path such as herald.db")
+	case strings.Contains(c.Database, "://"):
+		bad("DATABASE", "%q: want a SQLite file path such as herald.db", c.Database)
+	}
+	if c.PollInterval < time.Second {
+		bad("POLL_INTERVAL", "%s is too short: use at least 1s (2m is kind to publishers)", c.PollInterval)
+	}
+	if c.FeedTimeout < time.Second/10 {
+		bad("FEED_TIMEOUT", "%s is too short: use at least 100ms (30s suits slow publishers)", c.FeedTimeout)
+	}
+	if c.Backlog < 0 {
+		bad("BACKLOG", "%d is negative: use 0 or more", c.Backlog)
+	}
+	for _, ch := range c.DiscordChannels {
+		if !snowflake.MatchString(ch) {
+			bad("DISCORD_CHANNELS", "%q is not a Discord channel ID (digits only; enable Developer Mode, right-click the channel, Copy Channel ID)", ch)
+		}
+	}
+	if len(c.DiscordChannels) > 0 && c.DiscordToken == "" {
+		bad("DISCORD_TOKEN", "is empty, but HERALD_DISCORD_CHANNELS names channels: give the bot token")
+	}
+	if !isHTTPURL(c.DiscordAPIUrl) {
+		bad("DISCORD_API_URL", "%q is not an http(s) URL", c.DiscordAPIUrl)
+	}
+	for _, ch := range c.TelegramChats {
+		if !telegramChat.MatchString(ch) {
+			bad("TELEGRAM_CHATS", "%q is not a Telegram chat: use a numeric chat ID (-1001234567890) or a @channelname", ch)
+		}
+	}
+	if len(c.TelegramChats) > 0 && c.TelegramToken == "" {
+		bad("TELEGRAM_TOKEN", "is empty, but HERALD_TELEGRAM_CHATS names chats: give the bot token")
+	}
+	if !isHTTPURL(c.TelegramAPIUrl) {
+		bad("TELEGRAM_API_URL", "%q is not an http(s) URL", c.TelegramAPIUrl)
+	}
+	switch strings.ToLower(c.LogLevel) {
+	case "debug", "info", "warn", "warning", "error":
+	default:
+		bad("LOG_LEVEL", "%q: want debug, info, warn or error", c.LogLevel)
+	}
+	switch strings.ToLower(c.LogFormat) {
+	case "text", "json":
+	default:
+		bad("LOG_FORMAT", "%q: want text or json", c.LogFormat)
+	}
+	return errs
+}
+
+// Targets lists where every article goes: each configured Discord channel
+// and Telegram chat, or the console when no platform is configured.
+func (c Config) Targets() []herald.Target {
+	var ts []herald.Target
+	if c.DiscordToken != "" {
+		for _, ch := range c.DiscordChannels {
+			ts = append(ts, herald.Target{Platform: herald.Discord, Chat: ch})
+		}
+	}
+	if c.TelegramToken != "" {
+		for _, ch := range c.TelegramChats {
+			ts = append(ts, herald.Target{Platform: herald.Telegram, Chat: ch})
+		}
+	}
+	if c.DiscordToken == "" && c.TelegramToken == "" {
+		ts = append(ts, herald.Target{Platform: herald.Console, Chat: "stdout"})
+	}
+	return ts
+}
+
+// Warnings are things that work but are probably not what the admin meant.
+func (c Config) Warnings() []string {
+	var ws []string
+	if c.DiscordToken != "" && len(c.DiscordChannels) == 0 {
+		ws = append(ws, "HERALD_DISCORD_TOKEN is set but HERALD_DISCORD_CHANNELS names no channel: nothing will be posted to Discord")
+	}
+	if c.TelegramToken != "" && len(c.TelegramChats) == 0 {
+		ws = append(ws, "HERALD_TELEGRAM_TOKEN is set but HERALD_TELEGRAM_CHATS names no chat: nothing will be posted to Telegram")
+	}
+	for _, k := range Unknown() {
+		ws = append(ws, k+" is not a Herald variable (see `herald env`); it is ignored")
+	}
+	return ws
+}
+
+func isHTTPURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
