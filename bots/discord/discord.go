@@ -1,0 +1,228 @@
+// Package discord posts articles to Discord channels through
+// github.com/bwmarrin/discordgo, and keeps the bot's gateway connection.
+package discord
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"golang.org/x/time/rate"
+
+	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/formatter"
+)
+
+// DefaultAPIURL is Discord's own API host.
+const DefaultAPIURL = "https://discord.com"
+
+// globalRate stays just under Discord's global limit of 50 requests a
+// second per bot; the per-route limits come from the response headers,
+// which discordgo reads.
+const globalRate = rate.Limit(48)
+
+// Options configure a Bot.
+type Options struct {
+	Token string
+	// APIURL is where the REST API lives: requests go to APIURL/api/v9/….
+	// The gateway is whatever APIURL/api/v9/gateway names.
+	APIURL  string
+	Timeout time.Duration
+	Log     *slog.Logger
+}
+
+// Bot is a Discord bot that posts articles.
+type Bot struct {
+	s      *discordgo.Session
+	log    *slog.Logger
+	global *rate.Limiter
+}
+
+// New prepares a bot; it makes no request.
+func New(opts Options) (*Bot, error) {
+	if opts.APIURL == "" {
+		opts.APIURL = DefaultAPIURL
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = 20 * time.Second
+	}
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	base, err := url.Parse(strings.TrimSuffix(opts.APIURL, "/"))
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		return nil, fmt.Errorf("discord: API URL %q is not an http(s) URL", opts.APIURL)
+	}
+	s, err := discordgo.New("Bot " + opts.Token)
+	if err != nil {
+		return nil, fmt.Errorf("discord: %w", err)
+	}
+	s.Client = &http.Client{Timeout: opts.Timeout, Transport: rebase(base, http.DefaultTransport)}
+	// A 502 may come after Discord created the message; the library would
+	// resend the same body blindly. The outbox retries instead, with a nonce.
+	s.MaxRestRetries = 0
+	s.ShouldRetryOnRateLimit = false
+	s.Identify.Intents = discordgo.IntentsGuilds
+	b := &Bot{s: s, log: opts.Log, global: rate.NewLimiter(globalRate, 1)}
+	s.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) {
+		name := ""
+		if r.User != nil {
+			name = r.User.Username
+		}
+		b.log.Info("discord gateway ready", "user", name, "guilds", len(r.Guilds))
+	})
+	return b, nil
+}
+
+// Open connects to the gateway. Posting needs only REST, but Discord expects
+// a bot to hold a gateway connection, and commands arrive over it.
+func (b *Bot) Open() error {
+	if err := b.s.Open(); err != nil {
+		return fmt.Errorf("discord gateway: %w", err)
+	}
+	return nil
+}
+
+// Close closes the gateway connection.
+func (b *Bot) Close() error { return b.s.Close() }
+
+// Me returns the bot's own user: Discord's identity endpoint.
+func (b *Bot) Me(ctx context.Context) (*discordgo.User, error) {
+	u, err := b.s.User("@me", discordgo.WithContext(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("discord GET /users/@me: %w", describe(err))
+	}
+	return u, nil
+}
+
+// Channel returns a channel the bot is to post to; for `herald check`.
+func (b *Bot) Channel(ctx context.Context, id string) (*discordgo.Channel, error) {
+	c, err := b.s.Channel(id, discordgo.WithContext(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("discord channel %s: %w", id, describe(err))
+	}
+	return c, nil
+}
+
+// messageWithNonce adds the fields discordgo v0.29.0 lacks: a nonce with
+// enforce_nonce makes Discord return the existing message instead of
+// creating a second one when a send is repeated.
+type messageWithNonce struct {
+	*discordgo.MessageSend
+	Nonce        string `json:"nonce,omitempty"`
+	EnforceNonce bool   `json:"enforce_nonce,omitempty"`
+}
+
+// Send posts the delivery's article to its channel.
+func (b *Bot) Send(ctx context.Context, d herald.Delivery) (string, error) {
+	if err := b.global.Wait(ctx); err != nil {
+		return "", err
+	}
+	endpoint := discordgo.EndpointChannelMessages(d.Target.Chat)
+	body := messageWithNonce{
+		MessageSend:  formatter.Discord(d.Article),
+		Nonce:        Nonce(d),
+		EnforceNonce: true,
+	}
+	resp, err := b.s.RequestWithBucketID(http.MethodPost, endpoint, body, endpoint,
+		discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false), discordgo.WithRestRetries(0))
+	if err != nil {
+		return "", classify(err)
+	}
+	var msg discordgo.Message
+	if err := json.Unmarshal(resp, &msg); err != nil {
+		return "", fmt.Errorf("discord: decode message: %w", err)
+	}
+	return msg.ID, nil
+}
+
+// Nonce derives the delivery's message nonce (at most 25 characters): the
+// same delivery always has the same nonce, so a resend after a crash or a
+// lost answer cannot post twice.
+func Nonce(d herald.Delivery) string {
+	n := "h" + strconv.FormatInt(d.ID, 36) + "." + d.Article.ContentHash()
+	return n[:min(len(n), 25)]
+}
+
+// classify sorts a discordgo error into the kinds the outbox acts on.
+func classify(err error) error {
+	var rl *discordgo.RateLimitError
+	if errors.As(err, &rl) {
+		wait := time.Second
+		if rl.RateLimit != nil && rl.TooManyRequests != nil && rl.RetryAfter > 0 {
+			wait = rl.RetryAfter
+		}
+		return &herald.RateLimitError{RetryAfter: wait, Err: err}
+	}
+	var re *discordgo.RESTError
+	if errors.As(err, &re) && re.Response != nil {
+		status := re.Response.StatusCode
+		reason := fmt.Sprintf("discord HTTP %d", status)
+		if re.Message != nil && (re.Message.Code != 0 || re.Message.Message != "") {
+			reason = fmt.Sprintf("discord HTTP %d, code %d: %s", status, re.Message.Code, re.Message.Message)
+		}
+		switch {
+		case status >= 500, status == http.StatusUnauthorized, status == http.StatusRequestTimeout:
+			return fmt.Errorf("%s: %w", reason, err)
+		case status >= 400:
+			return &herald.PermanentError{Reason: reason, Err: err}
+		}
+	}
+	return fmt.Errorf("discord: %w", err)
+}
+
+// describe makes an identity or channel error read well in `herald check`.
+func describe(err error) error {
+	var re *discordgo.RESTError
+	if errors.As(err, &re) && re.Response != nil {
+		msg := ""
+		if re.Message != nil {
+			msg = fmt.Sprintf(" (code %d: %s)", re.Message.Code, re.Message.Message)
+		}
+		switch re.Response.StatusCode {
+		case http.StatusUnauthorized:
+			return fmt.Errorf("the token was refused (401%s): check HERALD_DISCORD_TOKEN", msg)
+		case http.StatusForbidden:
+			return fmt.Errorf("the bot may not see it (403%s): invite the bot or grant it View Channel", msg)
+		case http.StatusNotFound:
+			return fmt.Errorf("not found (404%s): check the ID", msg)
+		}
+		return fmt.Errorf("HTTP %d%s", re.Response.StatusCode, msg)
+	}
+	return err
+}
+
+// rebase sends requests meant for discord.com to base instead, so tests and
+// proxies can stand in for Discord. The gateway URL comes from the REST
+// API, so it follows.
+func rebase(base *url.URL, next http.RoundTripper) http.RoundTripper {
+	if base.Scheme == "https" && base.Host == "discord.com" && base.Path == "" {
+		return next
+	}
+	return roundTripper(func(req *http.Request) (*http.Response, error) {
+		if req.URL.Host != "discord.com" {
+			return next.RoundTrip(req)
+		}
+		r := req.Clone(req.Context())
+		u := *req.URL
+		u.Scheme, u.Host = base.Scheme, base.Host
+		u.Path = base.Path + u.Path
+		if u.RawPath != "" {
+			u.RawPath = base.EscapedPath() + u.RawPath
+		}
+		r.URL, r.Host = &u, ""
+		return next.RoundTrip(r)
+	})
+}
+
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

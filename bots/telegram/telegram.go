@@ -1,0 +1,298 @@
+// Package telegram posts articles to Telegram chats and channels through the
+// Bot API (github.com/go-telegram-bot-api/telegram-bot-api/v5), paced below
+// Telegram's limits.
+package telegram
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"golang.org/x/time/rate"
+
+	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/formatter"
+)
+
+// DefaultAPIURL is the public Bot API server.
+const DefaultAPIURL = "https://api.telegram.org"
+
+// Telegram's documented flood limits (Bots FAQ), with a small margin: about
+// one message a second per chat, 20 a minute per group or channel, 30 a
+// second per bot. A chat's spacing counts from the end of the previous
+// send, so it holds whatever the latency; the bot's rate counts starts,
+// so it keeps a larger margin.
+const (
+	privateChatInterval = time.Second
+	groupInterval       = 3 * time.Second
+	botRate             = rate.Limit(28)
+)
+
+// Options configure a Bot.
+type Options struct {
+	Token string
+	// APIURL is the Bot API server; requests go to APIURL/bot<token>/<method>.
+	APIURL string
+	// Timeout bounds each request.
+	Timeout time.Duration
+	Log     *slog.Logger
+}
+
+// Bot is a Telegram bot that posts articles.
+type Bot struct {
+	token    string
+	endpoint string
+	client   *redactingClient
+	log      *slog.Logger
+
+	apiMu sync.Mutex
+	api   *tgbotapi.BotAPI
+
+	global *rate.Limiter
+	mu     sync.Mutex
+	chats  map[string]*spacing
+}
+
+// New prepares a bot; it makes no request until the first call that needs
+// one. ctx bounds every request the bot makes.
+func New(ctx context.Context, opts Options) *Bot {
+	if opts.APIURL == "" {
+		opts.APIURL = DefaultAPIURL
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = 30 * time.Second
+	}
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	client := &redactingClient{
+		ctx:    ctx,
+		client: &http.Client{Timeout: opts.Timeout},
+		secret: opts.Token,
+	}
+	// The endpoint is a Printf format: escape any % in the base URL.
+	endpoint := strings.ReplaceAll(strings.TrimSuffix(opts.APIURL, "/"), "%", "%%") + "/bot%s/%s"
+	return &Bot{
+		token:    opts.Token,
+		endpoint: endpoint,
+		client:   client,
+		log:      opts.Log,
+		global:   rate.NewLimiter(botRate, 1),
+		chats:    make(map[string]*spacing),
+	}
+}
+
+// connect returns the library's client, creating it on first use. The
+// library checks the token with getMe when it is created; a failure is
+// returned and tried again on the next call.
+func (b *Bot) connect() (*tgbotapi.BotAPI, error) {
+	b.apiMu.Lock()
+	defer b.apiMu.Unlock()
+	if b.api != nil {
+		return b.api, nil
+	}
+	api, err := tgbotapi.NewBotAPIWithClient(b.token, b.endpoint, b.client)
+	if err != nil {
+		return nil, fmt.Errorf("telegram getMe: %w", describe(err))
+	}
+	b.api = api
+	return api, nil
+}
+
+// Me checks the token with getMe, Telegram's identity endpoint, and returns
+// the bot's user.
+func (b *Bot) Me(ctx context.Context) (tgbotapi.User, error) {
+	api, err := b.connect()
+	if err != nil {
+		return tgbotapi.User{}, err
+	}
+	return api.Self, nil
+}
+
+// IsUnauthorized reports whether err says the token was refused.
+func IsUnauthorized(err error) bool {
+	var te *tgbotapi.Error
+	return errors.As(err, &te) && te.Code == http.StatusUnauthorized
+}
+
+// Chat describes a chat the bot can post to; for `herald check`.
+func (b *Bot) Chat(ctx context.Context, chat string) (tgbotapi.Chat, error) {
+	api, err := b.connect()
+	if err != nil {
+		return tgbotapi.Chat{}, err
+	}
+	resp, err := api.MakeRequest("getChat", tgbotapi.Params{"chat_id": chat})
+	if err != nil {
+		return tgbotapi.Chat{}, fmt.Errorf("telegram getChat %s: %w", chat, describe(err))
+	}
+	var c tgbotapi.Chat
+	if err := json.Unmarshal(resp.Result, &c); err != nil {
+		return tgbotapi.Chat{}, fmt.Errorf("telegram getChat %s: %w", chat, err)
+	}
+	return c, nil
+}
+
+// Send posts the delivery's article to its chat, waiting for the chat's and
+// the bot's pace first.
+func (b *Bot) Send(ctx context.Context, d herald.Delivery) (string, error) {
+	chat := d.Target.Chat
+	pace := b.spacing(chat)
+	if err := pace.wait(ctx); err != nil {
+		return "", err
+	}
+	defer pace.done()
+	if err := b.global.Wait(ctx); err != nil {
+		return "", err
+	}
+	api, err := b.connect()
+	if err != nil {
+		return "", err
+	}
+	params := formatter.Telegram(d.Article).Params()
+	params["chat_id"] = chat
+	resp, err := api.MakeRequest("sendMessage", params)
+	if err != nil {
+		return "", classify(err)
+	}
+	var msg struct {
+		MessageID int `json:"message_id"`
+	}
+	if err := json.Unmarshal(resp.Result, &msg); err != nil {
+		return "", fmt.Errorf("telegram sendMessage: decode result: %w", err)
+	}
+	return strconv.Itoa(msg.MessageID), nil
+}
+
+// spacing returns the pace of one chat: private chats take a message a
+// second, groups and channels (negative IDs and @names) 20 a minute.
+func (b *Bot) spacing(chat string) *spacing {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	s, ok := b.chats[chat]
+	if !ok {
+		s = &spacing{interval: groupInterval}
+		if id, err := strconv.ParseInt(chat, 10, 64); err == nil && id > 0 {
+			s.interval = privateChatInterval
+		}
+		b.chats[chat] = s
+	}
+	return s
+}
+
+// spacing keeps sends to one chat at least interval apart, counted from
+// the end of the previous send: Telegram counts arrivals, and a request
+// arrives at the latest when its answer comes back, so spacing from the
+// answer can never look too close to Telegram, whatever the latency.
+type spacing struct {
+	interval time.Duration
+	mu       sync.Mutex
+	next     time.Time
+}
+
+// wait takes the chat's turn, waiting until the chat may be sent to again.
+// The caller must call done after the send.
+func (s *spacing) wait(ctx context.Context) error {
+	s.mu.Lock()
+	d := time.Until(s.next)
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		s.mu.Unlock()
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// done ends the chat's turn.
+func (s *spacing) done() {
+	s.next = time.Now().Add(s.interval)
+	s.mu.Unlock()
+}
+
+// classify sorts a Bot API error into the kinds the outbox acts on.
+func classify(err error) error {
+	var te *tgbotapi.Error
+	if !errors.As(err, &te) {
+		return fmt.Errorf("telegram: %w", err)
+	}
+	switch {
+	case te.Code == http.StatusTooManyRequests:
+		wait := time.Duration(te.RetryAfter) * time.Second
+		if wait <= 0 {
+			wait = time.Second
+		}
+		return &herald.RateLimitError{RetryAfter: wait, Err: te}
+	case te.MigrateToChatID != 0:
+		return &herald.PermanentError{Reason: fmt.Sprintf("%s (chat moved to %d)", te.Message, te.MigrateToChatID), Err: te}
+	case te.Code == http.StatusBadRequest || te.Code == http.StatusForbidden:
+		return &herald.PermanentError{Reason: fmt.Sprintf("telegram %d: %s", te.Code, te.Message), Err: te}
+	}
+	return fmt.Errorf("telegram %d: %s", te.Code, te.Message)
+}
+
+// describe makes an error from getMe or getChat read well in `herald check`.
+func describe(err error) error {
+	var te *tgbotapi.Error
+	if errors.As(err, &te) {
+		switch te.Code {
+		case http.StatusUnauthorized:
+			return fmt.Errorf("the token was refused (401 %s): check HERALD_TELEGRAM_TOKEN: %w", te.Message, te)
+		case http.StatusNotFound:
+			return fmt.Errorf("404 %s: check HERALD_TELEGRAM_TOKEN and HERALD_TELEGRAM_API_URL", te.Message)
+		}
+		return fmt.Errorf("%d %s", te.Code, te.Message)
+	}
+	return err
+}
+
+// redactingClient is the HTTP client the library uses: every request is
+// bound to the bot's context, and the token, which Telegram puts in every
+// request URL, is cut out of transport errors.
+type redactingClient struct {
+	ctx    context.Context
+	client *http.Client
+	secret string
+}
+
+func (c *redactingClient) Do(req *http.Request) (*http.Response, error) {
+	resp, err := c.client.Do(req.WithContext(c.ctx))
+	if err != nil {
+		return nil, Redact(err, c.secret)
+	}
+	return resp, nil
+}
+
+// Redact returns err with every occurrence of secret replaced. A *url.Error
+// keeps its type, with the secret cut from its URL, so timeouts are still
+// recognised.
+func Redact(err error, secret string) error {
+	if err == nil || secret == "" {
+		return err
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		inner := ue.Err
+		if inner != nil && strings.Contains(inner.Error(), secret) {
+			inner = errors.New(strings.ReplaceAll(inner.Error(), secret, "<token>"))
+		}
+		return &url.Error{Op: ue.Op, URL: strings.ReplaceAll(ue.URL, secret, "<token>"), Err: inner}
+	}
+	if strings.Contains(err.Error(), secret) {
+		return errors.New(strings.ReplaceAll(err.Error(), secret, "<token>"))
+	}
+	return err
+}
