@@ -1,0 +1,111 @@
+// Package feedtest serves RSS feeds on 127.0.0.1 whose items tests can add
+// while the daemon watches them.
+package feedtest
+
+import (
+	"encoding/xml"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"time"
+)
+
+// Item is one feed item.
+type Item struct {
+	GUID        string
+	Title       string
+	Link        string
+	Description string
+	// Content becomes content:encoded.
+	Content    string
+	Categories []string
+	Published  time.Time
+}
+
+// Server serves one RSS 2.0 feed at URL(), newest item first.
+type Server struct {
+	srv *httptest.Server
+
+	mu       sync.Mutex
+	title    string
+	items    []Item
+	requests int
+}
+
+// New starts a feed server with the given channel title and items.
+func New(title string, items ...Item) *Server {
+	s := &Server{title: title, items: items}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	return s
+}
+
+// URL is the feed's address.
+func (s *Server) URL() string { return s.srv.URL + "/feed.xml" }
+
+// Close stops the server.
+func (s *Server) Close() { s.srv.Close() }
+
+// Add publishes items.
+func (s *Server) Add(items ...Item) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.items = append(s.items, items...)
+}
+
+// Requests counts the fetches served.
+func (s *Server) Requests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.requests
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.requests++
+	body := s.render()
+	s.mu.Unlock()
+	w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
+	w.Write(body)
+}
+
+type rss struct {
+	XMLName xml.Name `xml:"rss"`
+	Version string   `xml:"version,attr"`
+	Content string   `xml:"xmlns:content,attr"`
+	Channel channel  `xml:"channel"`
+}
+
+type channel struct {
+	Title string    `xml:"title"`
+	Link  string    `xml:"link"`
+	Items []rssItem `xml:"item"`
+}
+
+type rssItem struct {
+	Title       string   `xml:"title"`
+	Link        string   `xml:"link"`
+	GUID        string   `xml:"guid,omitempty"`
+	PubDate     string   `xml:"pubDate,omitempty"`
+	Categories  []string `xml:"category"`
+	Description string   `xml:"description,omitempty"`
+	Encoded     string   `xml:"content:encoded,omitempty"`
+}
+
+func (s *Server) render() []byte {
+	ch := channel{Title: s.title, Link: s.srv.URL + "/"}
+	for i := len(s.items) - 1; i >= 0; i-- {
+		it := s.items[i]
+		ri := rssItem{Title: it.Title, Link: it.Link, GUID: it.GUID, Categories: it.Categories,
+			Description: it.Description, Encoded: it.Content}
+		if !it.Published.IsZero() {
+			ri.PubDate = it.Published.UTC().Format(time.RFC1123Z)
+		}
+		ch.Items = append(ch.Items, ri)
+	}
+	out, err := xml.MarshalIndent(rss{Version: "2.0", Content: "http://purl.org/rss/1.0/modules/content/", Channel: ch}, "", "  ")
+	if err != nil {
+		panic(fmt.Sprintf("feedtest: %v", err))
+	}
+	return append([]byte(xml.Header), out...)
+}

@@ -1,0 +1,162 @@
+// Package poll watches feeds: it fetches each one every interval, turns its
+// items into articles and records them, with their deliveries, in the store.
+package poll
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/mmcdole/gofeed"
+
+	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/extract"
+	"github.com/heraldhq/herald/feed"
+)
+
+// Watcher polls a set of feeds into the store.
+type Watcher struct {
+	// Feeds are the feed URLs to watch.
+	Feeds []string
+	// Interval is the time between two fetches of a feed.
+	Interval time.Duration
+	// Backlog is how many of a feed's newest items are posted when it is
+	// first seen.
+	Backlog int
+	// Targets receive every new article.
+	Targets []herald.Target
+	Store   herald.Store
+	Fetcher *feed.Fetcher
+	Log     *slog.Logger
+	// Notify is called after an ingest created deliveries.
+	Notify func()
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+}
+
+// Run polls every feed at once, then every Interval, until ctx is
+// cancelled. A feed's failure is logged and never stops the others.
+func (w *Watcher) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	for _, url := range w.Feeds {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w.watch(ctx, url)
+		}()
+	}
+	wg.Wait()
+	return nil
+}
+
+func (w *Watcher) watch(ctx context.Context, url string) {
+	// A stable offset per feed spreads the fetches of many feeds over the
+	// interval after the first round, and keeps restarts from stampeding.
+	offset := jitter(url, w.Interval/10)
+	for {
+		w.pollSafely(ctx, url)
+		t := time.NewTimer(w.Interval + offset)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (w *Watcher) pollSafely(ctx context.Context, url string) {
+	defer func() {
+		if r := recover(); r != nil {
+			w.Log.Error("feed poll panicked; will try again next interval", "feed", url, "panic", fmt.Sprint(r))
+		}
+	}()
+	if _, err := w.Poll(ctx, url); err != nil && ctx.Err() == nil {
+		w.Log.Warn("feed poll failed; will try again next interval", "feed", url, "err", err)
+	}
+}
+
+// Poll fetches one feed once and records what is new.
+func (w *Watcher) Poll(ctx context.Context, url string) (herald.IngestResult, error) {
+	now := w.now()
+	state, err := w.Store.FeedState(ctx, url)
+	if err != nil && !errors.Is(err, herald.ErrNotFound) {
+		return herald.IngestResult{}, fmt.Errorf("read feed state: %w", err)
+	}
+	state.URL = url
+	state.LastFetch = now
+
+	res, err := w.Fetcher.Fetch(ctx, url, state)
+	if err != nil {
+		state.LastError = err.Error()
+		if serr := w.Store.SaveFeedState(ctx, state); serr != nil {
+			w.Log.Error("save feed state", "feed", url, "err", serr)
+		}
+		return herald.IngestResult{}, err
+	}
+	state.LastError = ""
+	state.ETag, state.LastModified = res.ETag, res.LastModified
+	if res.NotModified {
+		w.Log.Debug("feed not modified", "feed", url)
+		return herald.IngestResult{}, w.Store.SaveFeedState(ctx, state)
+	}
+
+	articles := Articles(res.Feed, url, now)
+	result, err := w.Store.Ingest(ctx, url, articles, w.Targets, w.Backlog)
+	if err != nil {
+		return result, fmt.Errorf("record articles: %w", err)
+	}
+	if err := w.Store.SaveFeedState(ctx, state); err != nil {
+		return result, fmt.Errorf("save feed state: %w", err)
+	}
+	level := slog.LevelDebug
+	if result.New > 0 || result.FirstSight {
+		level = slog.LevelInfo
+	}
+	w.Log.Log(ctx, level, "feed polled", "feed", url, "items", len(articles),
+		"new", result.New, "deliveries", result.Deliveries, "first_sight", result.FirstSight)
+	if result.Deliveries > 0 && w.Notify != nil {
+		w.Notify()
+	}
+	return result, nil
+}
+
+func (w *Watcher) now() time.Time {
+	if w.Now != nil {
+		return w.Now()
+	}
+	return time.Now()
+}
+
+// Articles extracts the articles of a parsed feed. Items without a publish
+// date are dated at fetchedAt, a millisecond apart in feed order (newest
+// first), so that they keep the feed's order in the outbox.
+func Articles(parsed *gofeed.Feed, feedURL string, fetchedAt time.Time) []herald.Article {
+	articles := make([]herald.Article, 0, len(parsed.Items))
+	for i, item := range parsed.Items {
+		if item == nil {
+			continue
+		}
+		a := extract.FromItem(parsed, item)
+		a.Feed = feedURL
+		if a.Published.IsZero() {
+			a.Published = fetchedAt.Add(-time.Duration(i) * time.Millisecond).UTC()
+		}
+		articles = append(articles, a)
+	}
+	return articles
+}
+
+// jitter returns a stable duration in [0, max) derived from key.
+func jitter(key string, max time.Duration) time.Duration {
+	if max <= 0 {
+		return 0
+	}
+	h := fnv.New64a()
+	h.Write([]byte(key))
+	return time.Duration(h.Sum64() % uint64(max))
+}
