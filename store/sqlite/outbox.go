@@ -1,0 +1,207 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/heraldhq/herald"
+)
+
+// deliveryColumns are the columns scanDelivery reads, in its order.
+const deliveryColumns = `d.id, d.target, d.state, d.attempts, d.next_attempt, d.created,
+	d.message_id, d.last_error,
+	a.key, a.url, a.headline, a.dateline_text, a.dateline_place, a.dateline_date,
+	a.dateline_agency, a.lead, a.topics, a.image, a.published, a.source, a.feed`
+
+// The queue order of a target's deliveries is the publish time of their
+// article, then the article's id (the order Ingest recorded it in); an
+// article has one delivery per target, so that order is total.
+const (
+	// The planner, left alone, may walk deliveries_target and skip the
+	// target's whole history of sent deliveries to reach the first pending
+	// one; deliveries_queue holds pending deliveries only.
+	selectNext = `SELECT ` + deliveryColumns + `
+	FROM deliveries d INDEXED BY deliveries_queue JOIN articles a ON a.id = d.article_id
+	WHERE d.target = ? AND d.state = 'pending'
+	ORDER BY d.article_published, d.article_id
+	LIMIT 1`
+	selectAll = `SELECT ` + deliveryColumns + `
+	FROM deliveries d JOIN articles a ON a.id = d.article_id
+	WHERE d.target = ?
+	ORDER BY d.article_published, d.article_id`
+	selectLast = `SELECT ` + deliveryColumns + `
+	FROM deliveries d JOIN articles a ON a.id = d.article_id
+	WHERE d.target = ?
+	ORDER BY d.article_published DESC, d.article_id DESC
+	LIMIT ?`
+	selectPendingTargets = `SELECT DISTINCT target FROM deliveries WHERE state = 'pending' ORDER BY target`
+)
+
+// NextDelivery returns the head of the target's queue, as herald.Store
+// describes, even when its NextAttempt is still to come.
+func (s *Store) NextDelivery(ctx context.Context, target herald.Target) (herald.Delivery, error) {
+	d, err := scanDelivery(s.read.QueryRowContext(ctx, selectNext, target.String()))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return herald.Delivery{}, fmt.Errorf("sqlite: next delivery to %s: %w", target, herald.ErrNotFound)
+	case err != nil:
+		return herald.Delivery{}, fmt.Errorf("sqlite: next delivery to %s: %w", target, err)
+	}
+	return d, nil
+}
+
+// Deliveries lists the deliveries of a target, whatever their state, in
+// queue order. A positive limit keeps the last limit of them, the newest; 0
+// or less lists them all.
+func (s *Store) Deliveries(ctx context.Context, target herald.Target, limit int) ([]herald.Delivery, error) {
+	var (
+		rows *sql.Rows
+		err  error
+	)
+	if limit > 0 {
+		rows, err = s.read.QueryContext(ctx, selectLast, target.String(), limit)
+	} else {
+		rows, err = s.read.QueryContext(ctx, selectAll, target.String())
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: deliveries to %s: %w", target, err)
+	}
+	defer rows.Close()
+	var ds []herald.Delivery
+	for rows.Next() {
+		d, err := scanDelivery(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: deliveries to %s: %w", target, err)
+		}
+		ds = append(ds, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: deliveries to %s: %w", target, err)
+	}
+	if limit > 0 {
+		slices.Reverse(ds)
+	}
+	return ds, nil
+}
+
+// PendingTargets lists the targets that have pending deliveries, in the
+// order of their names.
+func (s *Store) PendingTargets(ctx context.Context) ([]herald.Target, error) {
+	rows, err := s.read.QueryContext(ctx, selectPendingTargets)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: pending targets: %w", err)
+	}
+	defer rows.Close()
+	var ts []herald.Target
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, fmt.Errorf("sqlite: pending targets: %w", err)
+		}
+		t, err := herald.ParseTarget(name)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: pending targets: %w", err)
+		}
+		ts = append(ts, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: pending targets: %w", err)
+	}
+	return ts, nil
+}
+
+// MarkSent records that the delivery reached the platform as messageID.
+//
+// Only a pending delivery can be marked, by MarkSent, MarkRetry or
+// MarkFailed: marking a delivery that was already sent or failed changes
+// nothing and returns an error wrapping herald.ErrNotFound, as for an
+// unknown id, since there is no pending delivery of that id. A sent
+// delivery can therefore never become pending again and be posted twice.
+func (s *Store) MarkSent(ctx context.Context, id int64, messageID string) error {
+	return s.mark(ctx, "mark sent", id,
+		`UPDATE deliveries SET state = 'sent', sent_at = ?, message_id = ?
+		WHERE id = ? AND state = 'pending'`,
+		toMicros(time.Now()), messageID, id)
+}
+
+// MarkRetry records a transient failure: Attempts grows by one, LastError
+// becomes reason and the delivery waits until next. See MarkSent for a
+// delivery that is not pending.
+func (s *Store) MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error {
+	return s.mark(ctx, "mark retry", id,
+		`UPDATE deliveries SET attempts = attempts + 1, next_attempt = ?, last_error = ?
+		WHERE id = ? AND state = 'pending'`,
+		toMicros(next), reason, id)
+}
+
+// MarkFailed records that the delivery was refused for good: it leaves the
+// queue with reason as its LastError. Attempts is unchanged. See MarkSent
+// for a delivery that is not pending.
+func (s *Store) MarkFailed(ctx context.Context, id int64, reason string) error {
+	return s.mark(ctx, "mark failed", id,
+		`UPDATE deliveries SET state = 'failed', last_error = ?
+		WHERE id = ? AND state = 'pending'`,
+		reason, id)
+}
+
+// mark runs update, which changes the pending delivery id, and explains why
+// when it changed nothing.
+func (s *Store) mark(ctx context.Context, op string, id int64, update string, args ...any) error {
+	res, err := s.write.ExecContext(ctx, update, args...)
+	if err != nil {
+		return fmt.Errorf("sqlite: %s %d: %w", op, id, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("sqlite: %s %d: %w", op, id, err)
+	}
+	if n == 1 {
+		return nil
+	}
+	var state string
+	err = s.read.QueryRowContext(ctx, `SELECT state FROM deliveries WHERE id = ?`, id).Scan(&state)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("sqlite: %s %d: no such delivery: %w", op, id, herald.ErrNotFound)
+	case err != nil:
+		return fmt.Errorf("sqlite: %s %d: %w", op, id, err)
+	}
+	return fmt.Errorf("sqlite: %s %d: delivery is %s, not pending: %w", op, id, state, herald.ErrNotFound)
+}
+
+// scanner is a *sql.Row or *sql.Rows.
+type scanner interface {
+	Scan(dest ...any) error
+}
+
+// scanDelivery reads a row of deliveryColumns.
+func scanDelivery(row scanner) (herald.Delivery, error) {
+	var (
+		d                        herald.Delivery
+		a                        = &d.Article
+		target, state, topics    string
+		next, created, published int64
+	)
+	err := row.Scan(&d.ID, &target, &state, &d.Attempts, &next, &created,
+		&d.MessageID, &d.LastError,
+		&a.Key, &a.URL, &a.Headline, &a.Dateline.Text, &a.Dateline.Place, &a.Dateline.Date,
+		&a.Dateline.Agency, &a.Lead, &topics, &a.Image, &published, &a.Source, &a.Feed)
+	if err != nil {
+		return herald.Delivery{}, err
+	}
+	if d.Target, err = herald.ParseTarget(target); err != nil {
+		return herald.Delivery{}, fmt.Errorf("delivery %d: %w", d.ID, err)
+	}
+	if a.Topics, err = decodeTopics(topics); err != nil {
+		return herald.Delivery{}, fmt.Errorf("delivery %d: %w", d.ID, err)
+	}
+	d.State = herald.DeliveryState(state)
+	d.NextAttempt = fromMicros(next)
+	d.Created = fromMicros(created)
+	a.Published = fromMicros(published)
+	return d, nil
+}

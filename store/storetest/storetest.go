@@ -1,0 +1,89 @@
+// Package storetest is the conformance suite of herald.Store: every store
+// of Herald passes the same tests.
+//
+// A store's own tests call Run with a function that opens a fresh, empty
+// store:
+//
+//	func TestStore(t *testing.T) {
+//		storetest.Run(t, func(t *testing.T) herald.Store {
+//			s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "herald.db"))
+//			if err != nil {
+//				t.Fatal(err)
+//			}
+//			return s
+//		})
+//	}
+//
+// The suite holds stores to this contract, on top of what herald.Store
+// documents:
+//
+//   - Times come back equal (time.Equal) to what went in at microsecond
+//     precision; the suite only uses times with no finer digits.
+//   - Articles whose Key appears twice in one Ingest are recorded as first
+//     listed; articles without a Key are ignored; an article without a Feed
+//     is recorded with the feed it was ingested from; nil and empty Topics
+//     come back as they went in.
+//   - New articles published at the same instant are queued in the reverse
+//     of their listing order (feeds list the newest first), and that order
+//     also decides which are the newest backlog ones. A negative backlog
+//     counts as 0. A target that herald.ParseTarget could not read back
+//     fails the Ingest, which then records nothing.
+//   - A fresh delivery is due at once: its NextAttempt is its Created time.
+//   - MarkSent, MarkRetry and MarkFailed only change a pending delivery. For
+//     an unknown id, or a delivery already sent or failed, they change
+//     nothing and return an error wrapping herald.ErrNotFound, so a sent
+//     delivery can never be posted again.
+//   - Deliveries lists deliveries of every state; a positive limit keeps the
+//     newest limit of them, still in queue order, and 0 or less lists all.
+//   - FeedState knows only what SaveFeedState saved (ErrNotFound after an
+//     Ingest alone), and SaveFeedState does not count as an ingest.
+package storetest
+
+import (
+	"testing"
+
+	"github.com/heraldhq/herald"
+)
+
+// Run runs the conformance suite, one subtest per behaviour, each against a
+// fresh store from open. Run closes each store when its subtest ends, so
+// open must not; open may call t.Fatal.
+func Run(t *testing.T, open func(t *testing.T) herald.Store) {
+	tests := []struct {
+		name string
+		fn   func(t *testing.T, s herald.Store)
+	}{
+		{"FirstSightBacklogZero", testFirstSightBacklogZero},
+		{"Backlog", testBacklog},
+		{"DedupeAcrossFeeds", testDedupeAcrossFeeds},
+		{"DuplicateKeyInBatch", testDuplicateKeyInBatch},
+		{"KeylessAndFeedless", testKeylessAndFeedless},
+		{"NoTargets", testNoTargets},
+		{"InvalidTargetRecordsNothing", testInvalidTargetRecordsNothing},
+		{"CancelledIngestRecordsNothing", testCancelledIngestRecordsNothing},
+		{"QueueOrder", testQueueOrder},
+		{"EqualPublishedOrder", testEqualPublishedOrder},
+		{"RoundTrip", testRoundTrip},
+		{"FreshDelivery", testFreshDelivery},
+		{"StateMachine", testStateMachine},
+		{"MarkNotPending", testMarkNotPending},
+		{"MarkUnknown", testMarkUnknown},
+		{"PendingTargets", testPendingTargets},
+		{"DeliveriesLimit", testDeliveriesLimit},
+		{"FeedStateRoundTrip", testFeedStateRoundTrip},
+		{"FeedStateNotFound", testFeedStateNotFound},
+		{"SaveFeedStateIsNotIngest", testSaveFeedStateIsNotIngest},
+		{"Concurrent", testConcurrent},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := open(t)
+			t.Cleanup(func() {
+				if err := s.Close(); err != nil {
+					t.Errorf("Close: %v", err)
+				}
+			})
+			tc.fn(t, s)
+		})
+	}
+}
