@@ -36,7 +36,9 @@ type Server struct {
 // New starts a feed server with the given channel title and items.
 func New(title string, items ...Item) *Server {
 	s := &Server{title: title, items: items}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	// Assigned before the server starts, so handlers see it without a race.
+	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	s.srv.Start()
 	return s
 }
 

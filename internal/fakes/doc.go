@@ -1,0 +1,155 @@
+// Package fakes provides wire-faithful fakes of the Discord API (REST and
+// gateway) and of the Telegram Bot API for end-to-end tests. Each fake is
+// an HTTP server on 127.0.0.1 that the real client libraries
+// (github.com/bwmarrin/discordgo v0.29.0 and
+// github.com/go-telegram-bot-api/telegram-bot-api/v5 v5.5.1) talk to
+// unchanged, in the test's process or in a herald process started with
+// HERALD_DISCORD_API_URL or HERALD_TELEGRAM_API_URL set to the fake's URL.
+//
+// The fakes enforce the platforms' limits the way the platforms do, by
+// answering 429 with a retry_after, so that a client that ignores them
+// waits or loses posts. Every request is recorded; requests for routes or
+// methods a fake does not know are answered with a JSON 404 and listed by
+// Unexpected, which tests should check is empty.
+//
+// # Discord
+//
+// REST lives under URL()+"/api/v9" (discordgo v0.29.0 speaks API v9) and
+// the gateway websocket at the root: GET /api/v9/gateway announces
+// ws://127.0.0.1:PORT, to which discordgo appends /?v=9&encoding=json.
+// Point discordgo at the fake by giving the session an http.Client whose
+// Transport is RewriteTransport(fake URL).
+//
+// Routes: GET gateway, GET gateway/bot, GET users/@me, POST
+// users/@me/channels, GET channels/{c}, POST channels/{c}/messages, GET,
+// PATCH and DELETE channels/{c}/messages/{m}, GET, PUT and POST
+// applications/{app}/commands and applications/{app}/guilds/{g}/commands,
+// POST interactions/{id}/{token}/callback, POST webhooks/{app}/{token},
+// GET, PATCH and DELETE webhooks/{app}/{token}/messages/@original, PATCH
+// and DELETE webhooks/{app}/{token}/messages/{m}. Errors carry Discord's
+// JSON: {"message":...,"code":...}.
+//
+// Authentication: every route but GET gateway and the interaction and
+// webhook routes (which carry their own token) needs "Authorization: Bot
+// <token>"; otherwise 401 {"message":"401: Unauthorized","code":0}.
+//
+// Limits enforced on message creation (POST channels/{c}/messages), in
+// this order:
+//
+//   - FailNext failures come first and create nothing.
+//   - Global: GlobalLimit requests (default 50) per GlobalWindow (default
+//     1 s, sliding) per token, counted over every authenticated route;
+//     interaction and webhook routes are exempt, as on Discord. Beyond it:
+//     429 {"message":"You are being rate limited.","retry_after":S,
+//     "global":true} with X-RateLimit-Global: true, X-RateLimit-Scope:
+//     global, X-RateLimit-Reset-After: S and Retry-After: ceil(S).
+//   - Unknown channel: 404 code 10003; a channel taken away with Forbid:
+//     403 code 50001. These do not count toward the channel bucket.
+//   - Channel bucket: ChannelLimit requests (default 5) per ChannelWindow
+//     (default 5 s) per channel, a fixed window that opens with its first
+//     request, as Discord's buckets do. Every answer on the route carries
+//     X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset,
+//     X-RateLimit-Reset-After (seconds, rounded up to the millisecond) and
+//     X-RateLimit-Bucket, so discordgo waits before it would exceed the
+//     bucket. Beyond it: 429 {"message":"You are being rate limited.",
+//     "retry_after":S,"global":false} with X-RateLimit-Remaining: 0,
+//     X-RateLimit-Reset-After: S, Retry-After: ceil(S) and
+//     X-RateLimit-Scope: user. Requests that then fail validation still
+//     count, as on Discord; 429s do not, so windows always roll.
+//   - Validation (400): an invalid JSON body is code 50109; content over
+//     2000 characters, more than 10 embeds, an embed title over 256,
+//     description over 4096, more than 25 fields, a field name over 256 or
+//     value over 1024, footer text over 2048, author name over 256, more
+//     than 6000 characters over all embeds (title, description, field
+//     names and values, footer text, author name), a nonce over 25
+//     characters, a URL that is not absolute http(s) (attachment:// for
+//     images and icons), a timestamp that is not ISO 8601, a color outside
+//     0..0xFFFFFF, or an allowed_mentions parse value other than roles,
+//     users or everyone are code 50035 Invalid Form Body with Discord's
+//     nested errors object. Characters are Unicode code points. A message
+//     with no content, embeds, components, stickers, attachments or poll
+//     is code 50006.
+//   - Nonce: with "enforce_nonce":true, a nonce already used in the same
+//     channel within NonceWindow (default 5 min) returns the existing
+//     message (200, same ID) and creates nothing.
+//
+// Created messages get snowflake IDs and are answered with a Message
+// object (id, channel_id, content, embeds, timestamp ...).
+//
+// Interactions: an INTERACTION_CREATE sent with Push registers its ID and
+// token. Its callback is accepted once (again: 400 code 40060) within
+// InteractionDeadline (default 3 s; later, or for an interaction never
+// pushed: 404 code 10062); the webhook routes of its token answer for 15
+// minutes (then, or for another token or application: 404 code 10015).
+// Bulk command overwrites check names (1-32 lower-case characters),
+// descriptions (1-100), at most 25 options and choices, and duplicate
+// names.
+//
+// Gateway: text JSON frames. The fake sends op 10 hello with
+// HeartbeatInterval (default 45 s), answers every op 1 heartbeat with op
+// 11, takes op 2 identify (a wrong token closes with 4004, a bad shard with
+// 4010, a second identify with 4005) and answers READY (session_id, user,
+// application, guilds), or op 6 resume, which replays the missed
+// dispatches and then sends RESUMED; a session it cannot resume gets op 9.
+// A client that closes with 1000 or 1001 ends its session. More than 120
+// payloads a minute on one connection, heartbeats not counted, close it
+// with 4008. Push sends dispatches with increasing sequence numbers;
+// DropConnections, RequestReconnect and InvalidateSessions exercise
+// resuming.
+//
+// # Telegram
+//
+// Requests go to URL()+"/bot<token>/<method>" (Endpoint gives the format
+// tgbotapi.NewBotAPIWithClient takes) by GET or POST, with
+// parameters in the query, a form-urlencoded, multipart or JSON body. Every
+// answer is JSON {"ok":...}; errors carry error_code and description and
+// use the error code as HTTP status. A wrong token gets 401 Unauthorized;
+// an unknown method gets 404 Not Found and is listed by Unexpected.
+//
+// Methods: getMe, getChat, getChatMember, getChatAdministrators,
+// sendMessage, sendPhoto, editMessageText, getUpdates, setMyCommands,
+// getMyCommands, deleteMyCommands, setWebhook, deleteWebhook,
+// getWebhookInfo.
+//
+// sendMessage and sendPhoto are checked in this order:
+//
+//   - FailNext failures come first and store nothing.
+//   - The chat must be known (400 "Bad Request: chat not found"); a chat
+//     migrated with Migrate answers 400 with parameters.migrate_to_chat_id;
+//     a chat left with Kick answers 403 Forbidden.
+//   - Content, as the Bot API documents it: text 1-4096 and captions
+//     0-1024 characters after entity parsing, counted in UTF-16 code
+//     units ("message text is empty", "message is too long", "message
+//     caption is too long"). parse_mode HTML is parsed with the Bot API
+//     server's rules: tags b, strong, i, em, u, ins, s, strike, del, span
+//     class="tg-spoiler", tg-spoiler, a href, code, pre, blockquote and
+//     tg-emoji (blockquote may carry a bare expandable attribute),
+//     balanced and properly nested; the entities &lt; &gt; &amp;
+//     &quot; and numeric &#N; / &#xN;. Anything else is 400 "Bad Request:
+//     can't parse entities: <reason>". One difference, on the strict side:
+//     a bare '&' (or an entity without ';') outside a tag is refused,
+//     where the server would keep it, because the documentation says to
+//     escape it. MarkdownV2 and Markdown are accepted without parsing.
+//     reply_markup and link_preview_options must be JSON objects, and URL
+//     buttons need http, https or tg URLs.
+//   - Flood limits, after validation; a refused message is not stored:
+//     per chat, one message per PerChatInterval (default 1 s) with bursts
+//     of PerChatBurst (default 1, that is none: the Bots FAQ allows short
+//     bursts of unspecified size, and the fake takes the strict reading);
+//     per group or channel (negative IDs and @usernames), GroupLimit
+//     messages (default 20) in any GroupWindow (default 60 s, sliding);
+//     over all chats, GlobalLimit messages (default 30) in any
+//     GlobalWindow (default 1 s, sliding). Beyond any of them: 429
+//     {"ok":false,"error_code":429,"description":"Too Many Requests: retry
+//     after N","parameters":{"retry_after":N}}, N being the whole seconds,
+//     rounded up and at least 1, until the message would be accepted.
+//     editMessageText is subject to the global limit only.
+//
+// getUpdates serves the updates queued with QueueUpdate or QueueText whose
+// update_id is at least offset, at most limit of them; an offset confirms
+// and drops the updates below it. With none to serve it waits up to
+// min(timeout, LongPoll) (LongPoll defaults to 200 ms). A newer getUpdates
+// call ends a waiting one with 409 Conflict, and so does any call while a
+// webhook is set. setWebhook takes https URLs on ports 80, 88, 443 or
+// 8443 and records them; it delivers nothing.
+package fakes
