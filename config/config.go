@@ -135,7 +135,7 @@ func parseError(err error) *Error {
 	}
 	want := map[string]string{
 		"time.Duration": "a Go duration such as 90s, 2m or 1h",
-		"int":      "a whole number such as 0 or 5",
+		"int":           "a whole number such as 0 or 5",
 	}[pe.TypeName]
 	if want == "" {
 		want = "a value of type " + pe.TypeName

@@ -1,0 +1,132 @@
+// Command herald carries a news site's new articles to Discord and Telegram.
+//
+// Usage:
+//
+//	herald [run]                 watch the feeds and post new articles
+//	herald env                   list every configuration variable
+//	herald check                 check the configuration, feeds and platforms
+//	herald preview [--json] URL|FILE   show how an article or feed would be posted
+//	herald version               print the version
+//
+// Herald is configured with HERALD_* environment variables only; `herald
+// env` lists them.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime"
+	"strings"
+	"syscall"
+
+	"github.com/heraldhq/herald/config"
+)
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := runMain(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+const usage = `herald carries a news site's new articles to Discord and Telegram.
+
+Usage:
+  herald [run]                        watch the feeds and post new articles
+  herald env                          list every configuration variable
+  herald check                        check the configuration, feeds and platforms
+  herald preview [--json] URL|FILE    show how an article or a feed would be posted
+  herald version                      print the version
+
+Herald is configured with HERALD_* environment variables; see "herald env".
+`
+
+func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cmd := "run"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "run":
+		return withConfig(stderr, func(cfg config.Config, log *slog.Logger) int {
+			if err := run(ctx, cfg, stdout, log); err != nil {
+				log.Error("herald stopped", "err", err)
+				return exitFailure
+			}
+			return exitOK
+		})
+	case "check":
+		return withConfig(stderr, func(cfg config.Config, log *slog.Logger) int {
+			return check(ctx, cfg, stdout)
+		})
+	case "env":
+		if err := config.Usage(stdout); err != nil {
+			fmt.Fprintln(stderr, "herald:", err)
+			return exitFailure
+		}
+		return exitOK
+	case "preview":
+		return preview(ctx, args, stdout, stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintf(stdout, "herald %s (%s)\n", version(), runtime.Version())
+		return exitOK
+	case "help", "-h", "--help", "-help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "herald: unknown command %q\n\n%s", cmd, usage)
+	return exitUsage
+}
+
+// withConfig loads the configuration and the logger, reporting every
+// configuration problem with exit code 2.
+func withConfig(stderr io.Writer, f func(config.Config, *slog.Logger) int) int {
+	cfg, err := config.Load()
+	if err != nil {
+		var errs config.Errors
+		if errors.As(err, &errs) {
+			fmt.Fprintln(stderr, "herald: the configuration has problems:")
+			for _, e := range errs {
+				fmt.Fprintln(stderr, "  "+e.Error())
+			}
+		} else {
+			fmt.Fprintln(stderr, "herald:", err)
+		}
+		fmt.Fprintln(stderr, `Run "herald env" for every variable and what it accepts.`)
+		return exitUsage
+	}
+	log := newLogger(stderr, cfg.LogLevel, cfg.LogFormat)
+	for _, w := range cfg.Warnings() {
+		log.Warn(w)
+	}
+	return f(cfg, log)
+}
+
+func newLogger(w io.Writer, level, format string) *slog.Logger {
+	var lv slog.Level
+	switch strings.ToLower(level) {
+	case "debug":
+		lv = slog.LevelDebug
+	case "warn", "warning":
+		lv = slog.LevelWarn
+	case "error":
+		lv = slog.LevelError
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	if strings.EqualFold(format, "json") {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/bots/console"
+	"github.com/heraldhq/herald/bots/discord"
+	"github.com/heraldhq/herald/bots/telegram"
+	"github.com/heraldhq/herald/config"
+	"github.com/heraldhq/herald/dispatch"
+	"github.com/heraldhq/herald/feed"
+	"github.com/heraldhq/herald/poll"
+	"github.com/heraldhq/herald/store/sqlite"
+)
+
+// run watches the feeds and delivers new articles until ctx is cancelled.
+func run(ctx context.Context, cfg config.Config, stdout io.Writer, log *slog.Logger) error {
+	st, err := sqlite.Open(ctx, cfg.Database)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	senders, closeBots, err := platforms(ctx, cfg, stdout, log)
+	if err != nil {
+		return err
+	}
+	defer closeBots()
+
+	targets := cfg.Targets()
+	names := make([]string, len(targets))
+	for i, t := range targets {
+		names[i] = t.String()
+	}
+	log.Info("herald started", "version", version(), "feeds", len(cfg.Feeds), "targets", names,
+		"database", cfg.Database, "poll_interval", cfg.PollInterval, "backlog", cfg.Backlog)
+	if len(senders) == 1 && senders[herald.Console] != nil {
+		log.Info("no bot token configured: posts are printed to standard output (set HERALD_DISCORD_TOKEN or HERALD_TELEGRAM_TOKEN to post)")
+	}
+
+	d := dispatch.New(st, senders, log, dispatch.Options{})
+	w := &poll.Watcher{
+		Feeds:    cfg.Feeds,
+		Interval: cfg.PollInterval,
+		Backlog:  cfg.Backlog,
+		Targets:  targets,
+		Store:    st,
+		Fetcher:  feed.NewFetcher(userAgent(), cfg.FeedTimeout, 0),
+		Log:      log,
+		Notify:   d.Notify,
+	}
+
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); d.Run(ctx) }()
+	go func() { defer wg.Done(); w.Run(ctx) }()
+	if cfg.HTTPAddr != "" {
+		wg.Add(1)
+		go func() { defer wg.Done(); serveHTTP(ctx, cfg.HTTPAddr, log) }()
+	}
+	wg.Wait()
+	log.Info("herald stopped cleanly")
+	return nil
+}
+
+// platforms builds a sender per configured platform, or the console outlet
+// when none is configured.
+func platforms(ctx context.Context, cfg config.Config, stdout io.Writer, log *slog.Logger) (map[herald.Platform]dispatch.Sender, func(), error) {
+	senders := map[herald.Platform]dispatch.Sender{}
+	var closers []func()
+	closeAll := func() {
+		for _, c := range closers {
+			c()
+		}
+	}
+	if cfg.DiscordToken != "" {
+		bot, err := discord.New(discord.Options{Token: cfg.DiscordToken, APIURL: cfg.DiscordAPIUrl, Log: log})
+		if err != nil {
+			return nil, closeAll, err
+		}
+		senders[herald.Discord] = bot
+		// The gateway is not needed to post; open it in the background so
+		// a slow gateway never delays the first post.
+		opened := make(chan struct{})
+		go func() {
+			defer close(opened)
+			if err := bot.Open(); err != nil {
+				log.Warn("discord gateway unavailable; posting continues over REST", "err", err)
+			}
+		}()
+		closers = append(closers, func() { <-opened; bot.Close() })
+	}
+	if cfg.TelegramToken != "" {
+		bot := telegram.New(ctx, telegram.Options{Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIUrl, Log: log})
+		me, err := bot.Me(ctx)
+		switch {
+		case telegram.IsUnauthorized(err):
+			closeAll()
+			return nil, func() {}, err
+		case err != nil:
+			log.Warn("telegram unreachable at start; posts wait and are retried", "err", err)
+		default:
+			log.Info("telegram bot ready", "username", me.UserName)
+		}
+		senders[herald.Telegram] = bot
+	}
+	if len(senders) == 0 {
+		senders[herald.Console] = console.New(stdout)
+	}
+	return senders, closeAll, nil
+}
+
+// serveHTTP serves /healthz until ctx is cancelled. A port already in use is
+// logged, not fatal: posting matters more than the health endpoint.
+func serveHTTP(ctx context.Context, addr string, log *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintln(w, `{"status":"ok"}`)
+	})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		log.Error("health endpoint not started (set HERALD_HTTP_ADDR to another address, or empty to turn it off)", "addr", addr, "err", err)
+		return
+	}
+	log.Info("health endpoint listening", "url", "http://"+ln.Addr().String()+"/healthz")
+	go func() {
+		<-ctx.Done()
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(shutdownCtx)
+	}()
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Error("health endpoint stopped", "err", err)
+	}
+}
+
+func userAgent() string {
+	return "Herald/" + version() + " (+https://github.com/heraldhq/herald)"
+}
