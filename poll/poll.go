@@ -54,17 +54,18 @@ func (w *Watcher) Run(ctx context.Context) error {
 }
 
 func (w *Watcher) watch(ctx context.Context, url string) {
-	// A stable offset per feed spreads the fetches of many feeds over the
-	// interval after the first round, and keeps restarts from stampeding.
-	offset := jitter(url, w.Interval/10)
+	// Each feed's period is shortened by a stable offset derived from its
+	// URL: many feeds spread over the interval instead of being fetched in
+	// step, restarts do not stampede, and no feed waits longer than one
+	// interval.
+	tick := time.NewTicker(Period(url, w.Interval))
+	defer tick.Stop()
 	for {
 		w.pollSafely(ctx, url)
-		t := time.NewTimer(w.Interval + offset)
 		select {
 		case <-ctx.Done():
-			t.Stop()
 			return
-		case <-t.C:
+		case <-tick.C:
 		}
 	}
 }
@@ -149,6 +150,12 @@ func Articles(parsed *gofeed.Feed, feedURL string, fetchedAt time.Time) []herald
 		articles = append(articles, a)
 	}
 	return articles
+}
+
+// Period is how often the feed at url is fetched: a little less than
+// interval, by a stable offset of up to a tenth of it derived from the URL.
+func Period(url string, interval time.Duration) time.Duration {
+	return interval - jitter(url, interval/10)
 }
 
 // jitter returns a stable duration in [0, max) derived from key.

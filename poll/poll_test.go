@@ -133,3 +133,22 @@ func TestArticlesWithoutDatesKeepFeedOrder(t *testing.T) {
 		t.Fatalf("articles %+v", as)
 	}
 }
+
+func TestPeriodIsStableSpreadAndNeverLonger(t *testing.T) {
+	const interval = 2 * time.Minute
+	seen := map[time.Duration]bool{}
+	for i := range 50 {
+		url := "https://news.example/feed/" + string(rune('a'+i%26)) + strings.Repeat("x", i)
+		p := poll.Period(url, interval)
+		if p > interval || p < interval*9/10 {
+			t.Fatalf("Period(%s) = %s, want within [%s, %s]", url, p, interval*9/10, interval)
+		}
+		if p != poll.Period(url, interval) {
+			t.Fatal("Period is not stable")
+		}
+		seen[p] = true
+	}
+	if len(seen) < 40 {
+		t.Errorf("only %d distinct periods for 50 feeds: fetches would bunch", len(seen))
+	}
+}
