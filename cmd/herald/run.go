@@ -30,7 +30,11 @@ func run(ctx context.Context, cfg config.Config, stdout io.Writer, log *slog.Log
 	}
 	defer st.Close()
 
-	senders, closeBots, err := platforms(ctx, cfg, stdout, log)
+	// The bots' requests outlive the signal by the dispatcher's grace
+	// period, so a send in flight at SIGTERM can finish and be recorded.
+	botCtx, cancelBots := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelBots()
+	senders, closeBots, err := platforms(botCtx, cfg, stdout, log)
 	if err != nil {
 		return err
 	}
