@@ -65,7 +65,7 @@ func New(opts Options) (*Bot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("discord: %w", err)
 	}
-	s.Client = &http.Client{Timeout: opts.Timeout, Transport: rebase(base, http.DefaultTransport)}
+	s.Client = &http.Client{Timeout: opts.Timeout, Transport: padResetAfter(rebase(base, http.DefaultTransport))}
 	// A 502 may come after Discord created the message; the library would
 	// resend the same body blindly. The outbox retries instead, with a nonce.
 	s.MaxRestRetries = 0
@@ -144,6 +144,13 @@ func (b *Bot) Send(ctx context.Context, d herald.Delivery) (string, error) {
 	return msg.ID, nil
 }
 
+// BucketWait is how long discordgo would wait before the next message to
+// the channel, by what the last response's rate-limit headers said.
+func (b *Bot) BucketWait(channelID string) time.Duration {
+	endpoint := discordgo.EndpointChannelMessages(channelID)
+	return b.s.Ratelimiter.GetWaitTime(b.s.Ratelimiter.GetBucket(endpoint), 1)
+}
+
 // Nonce derives the delivery's message nonce (at most 25 characters): the
 // same delivery always has the same nonce, so a resend after a crash or a
 // lost answer cannot post twice.
@@ -220,6 +227,29 @@ func rebase(base *url.URL, next http.RoundTripper) http.RoundTripper {
 		}
 		r.URL, r.Host = &u, ""
 		return next.RoundTrip(r)
+	})
+}
+
+// resetMargin is added to every X-RateLimit-Reset-After. discordgo turns
+// the header's fraction into whole milliseconds by truncating a float, so
+// 4.999 can become 4.998 s: it would then send a millisecond before the
+// bucket resets and get a 429. The margin keeps it on the safe side.
+const resetMargin = 0.01
+
+// padResetAfter adds resetMargin to the rate-limit reset that Discord
+// announces in each response.
+func padResetAfter(next http.RoundTripper) http.RoundTripper {
+	return roundTripper(func(req *http.Request) (*http.Response, error) {
+		resp, err := next.RoundTrip(req)
+		if err != nil {
+			return resp, err
+		}
+		if v := resp.Header.Get("X-RateLimit-Reset-After"); v != "" {
+			if after, perr := strconv.ParseFloat(v, 64); perr == nil {
+				resp.Header.Set("X-RateLimit-Reset-After", strconv.FormatFloat(after+resetMargin, 'f', 3, 64))
+			}
+		}
+		return resp, nil
 	})
 }
 

@@ -168,3 +168,44 @@ func TestNewRejectsBadURL(t *testing.T) {
 		t.Fatal("accepted a URL without scheme")
 	}
 }
+
+// TestNoRateLimitsAtTheBucketEdge sends more than a channel's bucket holds:
+// the bot must wait out each window from the response headers and never be
+// refused, even when the announced reset has a fraction discordgo rounds.
+func TestNoRateLimitsAtTheBucketEdge(t *testing.T) {
+	fake := fakes.NewDiscord(fakes.DiscordOptions{Token: token, Channels: []string{"111"}, ChannelLimit: 2, ChannelWindow: 333 * time.Millisecond})
+	defer fake.Close()
+	bot := newBot(t, fake.URL())
+	for i := range 12 {
+		if _, err := bot.Send(context.Background(), delivery(int64(i+1), "111")); err != nil {
+			t.Fatalf("send %d: %v", i, err)
+		}
+	}
+	if n := fake.RateLimited(); n != 0 {
+		t.Fatalf("%d sends were refused with 429", n)
+	}
+	if n := len(fake.Messages("111")); n != 12 {
+		t.Fatalf("%d messages", n)
+	}
+}
+
+func TestResetAfterIsPadded(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-RateLimit-Remaining", "0")
+		w.Header().Set("X-RateLimit-Reset-After", "4.999")
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"id":"1","channel_id":"111"}`))
+	}))
+	defer srv.Close()
+	bot := newBot(t, srv.URL)
+	before := time.Now()
+	if _, err := bot.Send(context.Background(), delivery(1, "111")); err != nil {
+		t.Fatal(err)
+	}
+	// The bucket now waits out the padded reset: discordgo truncates 4.999
+	// to 4.998 s, the margin lifts it past 5 s.
+	wait := bot.BucketWait("111")
+	if elapsed := time.Since(before); wait+elapsed < 5*time.Second {
+		t.Fatalf("the bucket would send again after %s, before the 5 s reset", wait+elapsed)
+	}
+}

@@ -190,3 +190,27 @@ func TestEnvAndVersion(t *testing.T) {
 		t.Errorf("unknown command: exit %d", code)
 	}
 }
+
+func TestPreviewPlainTextStory(t *testing.T) {
+	code, out, errOut := runCmd(t, "preview", "--json", filepath.Join("testdata", "preview-story.txt"))
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var obj struct {
+		Article struct {
+			Headline string
+			Dateline struct{ Text, Place, Date, Agency string }
+			Lead     string
+			Topics   []string
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &obj); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	a := obj.Article
+	if a.Headline != "Lighthouse keepers cottage opens as a museum" || a.Dateline.Place != "FALMOUTH" ||
+		a.Dateline.Date != "2024-04-12" || a.Dateline.Agency != "HT" ||
+		!strings.HasPrefix(a.Lead, "The cottage where three generations") || strings.Join(a.Topics, ",") != "Local" {
+		t.Errorf("article %+v", a)
+	}
+}

@@ -80,7 +80,7 @@ func preview(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // load reads a URL or a file and extracts its articles: every item of a
-// feed, or the one article of a page.
+// feed, or the one article of a page or of a story saved as plain text.
 func load(ctx context.Context, src string) ([]herald.Article, error) {
 	var body []byte
 	base := src
@@ -107,7 +107,15 @@ func load(ctx context.Context, src string) ([]herald.Article, error) {
 		}
 		return poll.Articles(parsed, src, time.Now()), nil
 	}
-	a, err := extract.FromPage(bytes.NewReader(body), base)
+	var (
+		a   herald.Article
+		err error
+	)
+	if extract.IsHTML(string(body)) {
+		a, err = extract.FromPage(bytes.NewReader(body), base)
+	} else {
+		a, err = extract.FromText(string(body), base)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", src, err)
 	}

@@ -1,0 +1,182 @@
+// Command bench measures Herald end to end: it builds the herald binary,
+// runs it against a local feed and the Discord and Telegram stand-ins of
+// internal/fakes (which enforce the platforms' real limits), and prints
+// how late posts arrive and whether a burst is delivered whole, once, in
+// order and without tripping a rate limit.
+//
+//	go run ./bench            # 300-article burst: about five minutes
+//	go run ./bench -n 50      # a shorter run
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/heraldhq/herald/internal/fakes"
+	"github.com/heraldhq/herald/internal/feedtest"
+)
+
+const (
+	discordToken  = "bench-discord-token"
+	telegramToken = "4242:bench-telegram-token"
+	channel       = "111"
+)
+
+func main() {
+	n := flag.Int("n", 300, "articles in the burst")
+	probes := flag.Int("probes", 5, "single articles published one by one to measure latency")
+	poll := flag.Duration("poll", 2*time.Second, "HERALD_POLL_INTERVAL for the run")
+	chat := flag.String("chat", "7", "Telegram chat: a positive ID is a private chat (1 msg/s), a negative one a channel (20 msg/min)")
+	bin := flag.String("bin", "", "herald binary to run (default: build ./cmd/herald)")
+	flag.Parse()
+	log.SetFlags(0)
+
+	dir, err := os.MkdirTemp("", "herald-bench")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	if *bin == "" {
+		*bin = filepath.Join(dir, "herald")
+		build := exec.Command("go", "build", "-o", *bin, "./cmd/herald")
+		build.Env = append(os.Environ(), "CGO_ENABLED=0")
+		build.Stdout, build.Stderr = os.Stderr, os.Stderr
+		if err := build.Run(); err != nil {
+			log.Fatalf("build: %v", err)
+		}
+	}
+
+	discord := fakes.NewDiscord(fakes.DiscordOptions{Token: discordToken, Channels: []string{channel}})
+	defer discord.Close()
+	telegram := fakes.NewTelegram(fakes.TelegramOptions{Token: telegramToken, Chats: []string{*chat}})
+	defer telegram.Close()
+	feed := feedtest.New("Bench News", item(0, time.Now().Add(-time.Hour)))
+	defer feed.Close()
+
+	cmd := exec.Command(*bin, "run")
+	cmd.Env = []string{
+		"PATH=" + os.Getenv("PATH"),
+		"HERALD_FEEDS=" + feed.URL(),
+		"HERALD_DATABASE=" + filepath.Join(dir, "herald.db"),
+		"HERALD_POLL_INTERVAL=" + poll.String(),
+		"HERALD_DISCORD_TOKEN=" + discordToken,
+		"HERALD_DISCORD_CHANNELS=" + channel,
+		"HERALD_DISCORD_API_URL=" + discord.URL(),
+		"HERALD_TELEGRAM_TOKEN=" + telegramToken,
+		"HERALD_TELEGRAM_CHATS=" + *chat,
+		"HERALD_TELEGRAM_API_URL=" + telegram.URL(),
+		"HERALD_HTTP_ADDR=",
+		"HERALD_LOG_LEVEL=warn",
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		log.Fatal(err)
+	}
+	defer func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() }()
+	wait(func() bool { return feed.Requests() >= 2 }, time.Minute, "the first poll")
+
+	fmt.Printf("Herald end to end: poll interval %s, Discord channel %s, Telegram chat %s\n\n", *poll, channel, *chat)
+
+	// Latency: one article at a time, published at a random point of the
+	// poll cycle; the time until it is on each platform.
+	var dLat, tLat []time.Duration
+	for i := 1; i <= *probes; i++ {
+		time.Sleep(time.Duration(i) * *poll / time.Duration(*probes+1))
+		at := time.Now()
+		feed.Add(item(i, at))
+		wait(func() bool { return len(discord.Messages(channel)) >= i && len(telegram.Messages(*chat)) >= i }, 2*time.Minute, "a probe")
+		dLat = append(dLat, discord.Messages(channel)[i-1].Created.Sub(at))
+		tLat = append(tLat, telegram.Messages(*chat)[i-1].Created.Sub(at))
+	}
+	fmt.Printf("publish → post, %d single articles:\n", *probes)
+	fmt.Printf("  Discord   median %6s  max %6s\n", median(dLat), slices.Max(dLat).Round(time.Millisecond))
+	fmt.Printf("  Telegram  median %6s  max %6s\n\n", median(tLat), slices.Max(tLat).Round(time.Millisecond))
+
+	// Burst: n articles at once.
+	base := *probes
+	start := time.Now()
+	var burst []feedtest.Item
+	for i := 1; i <= *n; i++ {
+		burst = append(burst, item(base+i, start.Add(time.Duration(i)*time.Millisecond)))
+	}
+	feed.Add(burst...)
+	limit := time.Duration(*n)*5*time.Second + 5*time.Minute
+	wait(func() bool {
+		return len(discord.Messages(channel)) >= base+*n && len(telegram.Messages(*chat)) >= base+*n
+	}, limit, "the burst")
+	dMsgs, tMsgs := discord.Messages(channel)[base:], telegram.Messages(*chat)[base:]
+	time.Sleep(3 * *poll) // anything sent twice would show up now
+	fmt.Printf("burst of %d articles at once:\n", *n)
+	report("Discord", titles(discord.Messages(channel)[base:]), *n, base, dMsgs[len(dMsgs)-1].Created.Sub(start), discord.RateLimited())
+	tHeads := make([]string, 0, len(tMsgs))
+	for _, m := range telegram.Messages(*chat)[base:] {
+		tHeads = append(tHeads, strings.SplitN(m.Plain, "\n", 2)[0])
+	}
+	report("Telegram", tHeads, *n, base, tMsgs[len(tMsgs)-1].Created.Sub(start), telegram.RateLimited())
+}
+
+func item(i int, published time.Time) feedtest.Item {
+	return feedtest.Item{
+		GUID:      fmt.Sprintf("bench-%d", i),
+		Title:     fmt.Sprintf("Bench story %04d", i),
+		Link:      fmt.Sprintf("https://bench.example/story/%d", i),
+		Content:   fmt.Sprintf("<p>LONDON, April 8 (Reuters) - Story %d of the benchmark opens with a dateline and a lead long enough to count.</p>", i),
+		Published: published,
+	}
+}
+
+func report(name string, heads []string, n, base int, took time.Duration, rateLimited int) {
+	seen := map[string]int{}
+	dups, inOrder := 0, true
+	for i, h := range heads {
+		seen[h]++
+		if seen[h] == 2 {
+			dups++
+		}
+		if i > 0 && h < heads[i-1] {
+			inOrder = false
+		}
+	}
+	lost := 0
+	for i := 1; i <= n; i++ {
+		if seen[fmt.Sprintf("Bench story %04d", base+i)] == 0 {
+			lost++
+		}
+	}
+	fmt.Printf("  %-9s delivered %d/%d, lost %d, duplicates %d, in order %v, 429s %d, last post after %s (%.2f posts/s)\n",
+		name, n-lost, n, lost, dups, inOrder, rateLimited, took.Round(time.Millisecond), float64(n)/took.Seconds())
+}
+
+func titles(ms []fakes.DiscordMessage) []string {
+	var out []string
+	for _, m := range ms {
+		out = append(out, m.Body["embeds"].([]any)[0].(map[string]any)["title"].(string))
+	}
+	return out
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2].Round(time.Millisecond)
+}
+
+func wait(cond func() bool, limit time.Duration, what string) {
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	for !cond() {
+		select {
+		case <-ctx.Done():
+			log.Fatalf("bench: timed out waiting for %s", what)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
