@@ -60,6 +60,10 @@ type Bot struct {
 	global *rate.Limiter
 	mu     sync.Mutex
 	chats  map[string]*spacing
+	// started is when the bot was made. The process before this one may
+	// have posted to a chat just before it stopped, so no chat is sent to
+	// sooner than one interval after start.
+	started time.Time
 }
 
 // New prepares a bot; it makes no request until the first call that needs
@@ -88,6 +92,7 @@ func New(ctx context.Context, opts Options) *Bot {
 		log:      opts.Log,
 		global:   rate.NewLimiter(botRate, 1),
 		chats:    make(map[string]*spacing),
+		started:  time.Now(),
 	}
 }
 
@@ -183,6 +188,7 @@ func (b *Bot) spacing(chat string) *spacing {
 		if id, err := strconv.ParseInt(chat, 10, 64); err == nil && id > 0 {
 			s.interval = privateChatInterval
 		}
+		s.next = b.started.Add(s.interval)
 		b.chats[chat] = s
 	}
 	return s
