@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"io"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -278,8 +279,24 @@ func TestEndToEndConsoleOutletWithoutTokens(t *testing.T) {
 		"HERALD_FEEDS":     feed.URL(),
 		"HERALD_BACKLOG":   "2",
 		"HERALD_DATABASE":  filepath.Join(t.TempDir(), "herald.db"),
-		"HERALD_HTTP_ADDR": "",
+		"HERALD_HTTP_ADDR": "127.0.0.1:0",
 	})
+
+	var health string
+	waitFor(t, "the health endpoint", func() bool {
+		_, rest, ok := strings.Cut(d.stderr.String(), `health endpoint listening" url=`)
+		health, _, _ = strings.Cut(rest, "\n")
+		return ok && strings.HasSuffix(health, "/healthz")
+	})
+	resp, err := http.Get(health)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || strings.TrimSpace(string(body)) != `{"status":"ok"}` {
+		t.Errorf("GET /healthz: %d %s", resp.StatusCode, body)
+	}
 	waitFor(t, "two posts on standard output", func() bool { return strings.Count(d.stdout.String(), "https://news.example/old-") == 2 })
 	out := d.stdout.String()
 	// The backlog is the two newest items, printed oldest first.
