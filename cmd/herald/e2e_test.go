@@ -347,3 +347,22 @@ func fakesDiscordOptions(channels []string) fakes.DiscordOptions {
 func fakesTelegramOptions(chats []string) fakes.TelegramOptions {
 	return fakes.TelegramOptions{Chats: chats}
 }
+
+func TestSecondDaemonOnTheSameDatabaseRefusesToStart(t *testing.T) {
+	feed := feedtest.New("The Daily Example", oldItem(1))
+	defer feed.Close()
+	env := map[string]string{
+		"HERALD_FEEDS":     feed.URL(),
+		"HERALD_DATABASE":  filepath.Join(t.TempDir(), "herald.db"),
+		"HERALD_HTTP_ADDR": "",
+	}
+	startDaemon(t, env)
+	waitFor(t, "the first daemon to poll", func() bool { return feed.Requests() >= 1 })
+	var stdout, stderr syncBuffer
+	if code := runMain(t.Context(), []string{"run"}, &stdout, &stderr); code != exitFailure {
+		t.Fatalf("second daemon: exit %d, want %d", code, exitFailure)
+	}
+	if !strings.Contains(stderr.String(), "another herald is already running") {
+		t.Fatalf("stderr: %s", stderr.String())
+	}
+}

@@ -24,6 +24,11 @@ import (
 
 // run watches the feeds and delivers new articles until ctx is cancelled.
 func run(ctx context.Context, cfg config.Config, stdout io.Writer, log *slog.Logger) error {
+	unlock, err := lockDatabase(cfg.Database)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	st, err := sqlite.Open(ctx, cfg.Database)
 	if err != nil {
 		return err
