@@ -186,6 +186,12 @@ func classify(err error) error {
 	return fmt.Errorf("discord: %w", err)
 }
 
+// IsUnauthorized reports whether err says Discord refused the token.
+func IsUnauthorized(err error) bool {
+	var re *discordgo.RESTError
+	return errors.As(err, &re) && re.Response != nil && re.Response.StatusCode == http.StatusUnauthorized
+}
+
 // describe makes an identity or channel error read well in `herald check`.
 func describe(err error) error {
 	var re *discordgo.RESTError
@@ -196,7 +202,7 @@ func describe(err error) error {
 		}
 		switch re.Response.StatusCode {
 		case http.StatusUnauthorized:
-			return fmt.Errorf("the token was refused (401%s): check HERALD_DISCORD_TOKEN", msg)
+			return fmt.Errorf("the token was refused (401%s): check HERALD_DISCORD_TOKEN: %w", msg, err)
 		case http.StatusForbidden:
 			return fmt.Errorf("the bot may not see it (403%s): invite the bot or grant it View Channel", msg)
 		case http.StatusNotFound:

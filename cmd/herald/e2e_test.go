@@ -366,3 +366,21 @@ func TestSecondDaemonOnTheSameDatabaseRefusesToStart(t *testing.T) {
 		t.Fatalf("stderr: %s", stderr.String())
 	}
 }
+
+func TestRunStopsOnARefusedToken(t *testing.T) {
+	p := newPlatforms(t, fakes.DiscordOptions{}, fakes.TelegramOptions{})
+	feed := feedtest.New("The Daily Example", oldItem(1))
+	defer feed.Close()
+	for _, key := range []string{"HERALD_DISCORD_TOKEN", "HERALD_TELEGRAM_TOKEN"} {
+		env := p.env(filepath.Join(t.TempDir(), "herald.db"), feed.URL())
+		env[key] = "1:WRONG-SECRET"
+		setEnv(t, env)
+		var stdout, stderr syncBuffer
+		if code := runMain(t.Context(), []string{"run"}, &stdout, &stderr); code != exitFailure {
+			t.Fatalf("%s refused: exit %d, want %d", key, code, exitFailure)
+		}
+		if !strings.Contains(stderr.String(), "check "+key) || strings.Contains(stderr.String(), "WRONG-SECRET") {
+			t.Errorf("%s refused: stderr %s", key, stderr.String())
+		}
+	}
+}

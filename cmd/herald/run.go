@@ -96,6 +96,15 @@ func platforms(ctx context.Context, cfg config.Config, stdout io.Writer, log *sl
 		if err != nil {
 			return nil, closeAll, err
 		}
+		me, err := bot.Me(ctx)
+		switch {
+		case discord.IsUnauthorized(err):
+			return nil, closeAll, err
+		case err != nil:
+			log.Warn("discord unreachable at start; posts wait and are retried", "err", err)
+		default:
+			log.Info("discord bot ready", "username", me.Username)
+		}
 		senders[herald.Discord] = bot
 		// The gateway is not needed to post; open it in the background so
 		// a slow gateway never delays the first post.
