@@ -82,8 +82,9 @@ func run(ctx context.Context, cfg config.Config, stdout io.Writer, log *slog.Log
 }
 
 // platforms builds a sender per configured platform, or the console outlet
-// when none is configured.
-func platforms(ctx context.Context, cfg config.Config, stdout io.Writer, log *slog.Logger) (map[herald.Platform]dispatch.Sender, func(), error) {
+// when none is configured. The caller calls the returned function to close
+// them; on error nothing is left open.
+func platforms(ctx context.Context, cfg config.Config, stdout io.Writer, log *slog.Logger) (_ map[herald.Platform]dispatch.Sender, _ func(), err error) {
 	senders := map[herald.Platform]dispatch.Sender{}
 	var closers []func()
 	closeAll := func() {
@@ -91,15 +92,20 @@ func platforms(ctx context.Context, cfg config.Config, stdout io.Writer, log *sl
 			c()
 		}
 	}
+	defer func() {
+		if err != nil {
+			closeAll()
+		}
+	}()
 	if cfg.DiscordToken != "" {
 		bot, err := discord.New(discord.Options{Token: cfg.DiscordToken, APIURL: cfg.DiscordAPIUrl, Log: log})
 		if err != nil {
-			return nil, closeAll, err
+			return nil, nil, err
 		}
 		me, err := bot.Me(ctx)
 		switch {
 		case discord.IsUnauthorized(err):
-			return nil, closeAll, err
+			return nil, nil, err
 		case err != nil:
 			log.Warn("discord unreachable at start; posts wait and are retried", "err", err)
 		default:
@@ -122,8 +128,7 @@ func platforms(ctx context.Context, cfg config.Config, stdout io.Writer, log *sl
 		me, err := bot.Me(ctx)
 		switch {
 		case telegram.IsUnauthorized(err):
-			closeAll()
-			return nil, func() {}, err
+			return nil, nil, err
 		case err != nil:
 			log.Warn("telegram unreachable at start; posts wait and are retried", "err", err)
 		default:
