@@ -36,7 +36,10 @@ type Options struct {
 	// The gateway is whatever APIURL/api/v9/gateway names.
 	APIURL  string
 	Timeout time.Duration
-	Log     *slog.Logger
+	// GatewayRetry is the first wait before the gateway is tried again
+	// after a failed connection; it doubles up to five minutes.
+	GatewayRetry time.Duration
+	Log          *slog.Logger
 }
 
 // Bot is a Discord bot that posts articles.
@@ -44,6 +47,7 @@ type Bot struct {
 	s      *discordgo.Session
 	log    *slog.Logger
 	global *rate.Limiter
+	retry  time.Duration
 }
 
 // New prepares a bot; it makes no request.
@@ -56,6 +60,9 @@ func New(opts Options) (*Bot, error) {
 	}
 	if opts.Log == nil {
 		opts.Log = slog.Default()
+	}
+	if opts.GatewayRetry <= 0 {
+		opts.GatewayRetry = 5 * time.Second
 	}
 	base, err := url.Parse(strings.TrimSuffix(opts.APIURL, "/"))
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
@@ -71,7 +78,7 @@ func New(opts Options) (*Bot, error) {
 	s.MaxRestRetries = 0
 	s.ShouldRetryOnRateLimit = false
 	s.Identify.Intents = discordgo.IntentsGuilds
-	b := &Bot{s: s, log: opts.Log, global: rate.NewLimiter(globalRate, 1)}
+	b := &Bot{s: s, log: opts.Log, global: rate.NewLimiter(globalRate, 1), retry: opts.GatewayRetry}
 	s.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) {
 		name := ""
 		if r.User != nil {
@@ -89,6 +96,28 @@ func (b *Bot) Open() error {
 		return fmt.Errorf("discord gateway: %w", err)
 	}
 	return nil
+}
+
+// Connect opens the gateway, trying again with a growing wait until it
+// succeeds or ctx ends. Once open, discordgo itself resumes or reconnects
+// the connection when it drops.
+func (b *Bot) Connect(ctx context.Context) error {
+	wait := b.retry
+	for {
+		err := b.Open()
+		if err == nil {
+			return nil
+		}
+		b.log.Warn("discord gateway unavailable; posting continues over REST, will try again", "retry_in", wait, "err", err)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+		wait = min(2*wait, 5*time.Minute)
+	}
 }
 
 // Close closes the gateway connection.

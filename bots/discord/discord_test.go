@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -207,5 +209,51 @@ func TestResetAfterIsPadded(t *testing.T) {
 	wait := bot.BucketWait("111")
 	if elapsed := time.Since(before); wait+elapsed < 5*time.Second {
 		t.Fatalf("the bucket would send again after %s, before the 5 s reset", wait+elapsed)
+	}
+}
+
+func TestConnectRetriesTheGateway(t *testing.T) {
+	fake := fakes.NewDiscord(fakes.DiscordOptions{Token: token, Channels: []string{"111"}})
+	defer fake.Close()
+	target, _ := url.Parse(fake.URL())
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	var mu sync.Mutex
+	refused := 0
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		refuse := r.URL.Path == "/api/v9/gateway" && refused < 2
+		if refuse {
+			refused++
+		}
+		mu.Unlock()
+		if refuse {
+			http.Error(w, `{"message":"Service Unavailable","code":0}`, http.StatusServiceUnavailable)
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	defer front.Close()
+
+	bot, err := discord.New(discord.Options{Token: token, APIURL: front.URL, GatewayRetry: 10 * time.Millisecond,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := bot.Connect(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer bot.Close()
+	if fake.Identifies() != 1 || refused != 2 {
+		t.Fatalf("identifies %d after %d refusals", fake.Identifies(), refused)
+	}
+
+	down, _ := discord.New(discord.Options{Token: token, APIURL: "http://127.0.0.1:1", GatewayRetry: time.Millisecond,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	ctx2, cancel2 := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel2()
+	if err := down.Connect(ctx2); err == nil {
+		t.Fatal("Connect to nothing returned nil")
 	}
 }

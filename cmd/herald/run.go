@@ -114,14 +114,13 @@ func platforms(ctx context.Context, cfg config.Config, stdout io.Writer, log *sl
 		senders[herald.Discord] = bot
 		// The gateway is not needed to post; open it in the background so
 		// a slow gateway never delays the first post.
+		gatewayCtx, stopGateway := context.WithCancel(ctx)
 		opened := make(chan struct{})
 		go func() {
 			defer close(opened)
-			if err := bot.Open(); err != nil {
-				log.Warn("discord gateway unavailable; posting continues over REST", "err", err)
-			}
+			bot.Connect(gatewayCtx)
 		}()
-		closers = append(closers, func() { <-opened; bot.Close() })
+		closers = append(closers, func() { stopGateway(); <-opened; bot.Close() })
 	}
 	if cfg.TelegramToken != "" {
 		bot := telegram.New(ctx, telegram.Options{Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIUrl, Log: log})
