@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/url"
 	"os"
 	"regexp"
@@ -204,9 +205,7 @@ func (c Config) Validate() Errors {
 	if !isHTTPURL(c.TelegramAPIUrl) {
 		bad("TELEGRAM_API_URL", "%q is not an http(s) URL", c.TelegramAPIUrl)
 	}
-	switch strings.ToLower(c.LogLevel) {
-	case "debug", "info", "warn", "warning", "error":
-	default:
+	if _, ok := parseLevel(c.LogLevel); !ok {
 		bad("LOG_LEVEL", "%q: want debug, info, warn or error", c.LogLevel)
 	}
 	switch strings.ToLower(c.LogFormat) {
@@ -250,6 +249,26 @@ func (c Config) Warnings() []string {
 		ws = append(ws, k+" is not a Herald variable (see `herald env`); it is ignored")
 	}
 	return ws
+}
+
+// Level is the log level HERALD_LOG_LEVEL names; info when it names none.
+func (c Config) Level() slog.Level {
+	lv, _ := parseLevel(c.LogLevel)
+	return lv
+}
+
+func parseLevel(s string) (slog.Level, bool) {
+	switch strings.ToLower(s) {
+	case "debug":
+		return slog.LevelDebug, true
+	case "info":
+		return slog.LevelInfo, true
+	case "warn", "warning":
+		return slog.LevelWarn, true
+	case "error":
+		return slog.LevelError, true
+	}
+	return slog.LevelInfo, false
 }
 
 func isHTTPURL(s string) bool {

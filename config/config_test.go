@@ -1,6 +1,7 @@
 package config
 
 import (
+	"log/slog"
 	"os"
 	"strings"
 	"testing"
@@ -140,5 +141,16 @@ func TestUnknownVariablesWarn(t *testing.T) {
 	ws := strings.Join(c.Warnings(), "\n")
 	if !strings.Contains(ws, "HERALD_FEED is not a Herald variable") {
 		t.Fatalf("warnings = %q", ws)
+	}
+}
+
+func TestLevel(t *testing.T) {
+	for in, want := range map[string]slog.Level{
+		"debug": slog.LevelDebug, "INFO": slog.LevelInfo, "warn": slog.LevelWarn,
+		"Warning": slog.LevelWarn, "error": slog.LevelError,
+	} {
+		if got := (Config{LogLevel: in}).Level(); got != want {
+			t.Errorf("Level(%q) = %v, want %v", in, got, want)
+		}
 	}
 }

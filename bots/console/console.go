@@ -14,9 +14,6 @@ import (
 	"github.com/heraldhq/herald/formatter"
 )
 
-// Target returns the console's one target.
-func Target() herald.Target { return herald.Target{Platform: herald.Console, Chat: "stdout"} }
-
 // Outlet prints posts to a writer.
 type Outlet struct {
 	mu sync.Mutex

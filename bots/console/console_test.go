@@ -14,7 +14,7 @@ func TestSendPrintsThePost(t *testing.T) {
 	var out strings.Builder
 	o := console.New(&out)
 	a := herald.Article{URL: "https://news.example/1", Headline: "Ferry plan approved", Lead: "The council voted on Monday to fund a terminal."}
-	if _, err := o.Send(context.Background(), herald.Delivery{Target: console.Target(), Article: a}); err != nil {
+	if _, err := o.Send(context.Background(), herald.Delivery{Target: herald.Target{Platform: herald.Console, Chat: "stdout"}, Article: a}); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), formatter.Console(a)) {

@@ -2,13 +2,14 @@ package main
 
 import (
 	"encoding/json"
+	"log/slog"
 	"strings"
 	"testing"
 )
 
 func TestNewLogger(t *testing.T) {
 	var buf syncBuffer
-	log := newLogger(&buf, "warn", "json")
+	log := newLogger(&buf, slog.LevelWarn, "json")
 	log.Info("hidden")
 	log.Warn("shown", "feed", "https://news.example/rss")
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
@@ -21,7 +22,7 @@ func TestNewLogger(t *testing.T) {
 	}
 
 	buf = syncBuffer{}
-	newLogger(&buf, "debug", "text").Debug("visible")
+	newLogger(&buf, slog.LevelDebug, "text").Debug("visible")
 	if !strings.Contains(buf.String(), "level=DEBUG msg=visible") {
 		t.Fatalf("text debug: %q", buf.String())
 	}

@@ -107,24 +107,15 @@ func withConfig(stderr io.Writer, f func(config.Config, *slog.Logger) int) int {
 		fmt.Fprintln(stderr, `Run "herald env" for every variable and what it accepts.`)
 		return exitUsage
 	}
-	log := newLogger(stderr, cfg.LogLevel, cfg.LogFormat)
+	log := newLogger(stderr, cfg.Level(), cfg.LogFormat)
 	for _, w := range cfg.Warnings() {
 		log.Warn(w)
 	}
 	return f(cfg, log)
 }
 
-func newLogger(w io.Writer, level, format string) *slog.Logger {
-	var lv slog.Level
-	switch strings.ToLower(level) {
-	case "debug":
-		lv = slog.LevelDebug
-	case "warn", "warning":
-		lv = slog.LevelWarn
-	case "error":
-		lv = slog.LevelError
-	}
-	opts := &slog.HandlerOptions{Level: lv}
+func newLogger(w io.Writer, level slog.Level, format string) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level}
 	if strings.EqualFold(format, "json") {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
