@@ -47,6 +47,9 @@ type Article struct {
 	Dateline Dateline `json:"dateline"`
 	// Lead is the first real paragraph of the story, without the dateline.
 	Lead string `json:"lead"`
+	// Body is the story's plain text as far as the feed or page gives it,
+	// capped at MaxBody characters. It is searched, never posted.
+	Body string `json:"-"`
 	// Topics are the article's normalised categories and sections.
 	Topics []string `json:"topics"`
 	// Image is the URL of the article's main image, or empty.
@@ -58,6 +61,9 @@ type Article struct {
 	// Feed is the URL of the feed the article was found in.
 	Feed string `json:"-"`
 }
+
+// MaxBody is the most characters of an article's body Herald keeps.
+const MaxBody = 20000
 
 // ContentHash is a digest of what a reader sees of the article: its
 // headline, dateline, lead and image. A changed hash means a correction.

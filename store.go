@@ -10,12 +10,14 @@ import (
 type Store interface {
 	// Ingest records the articles of one fetch of a feed in one transaction.
 	// Articles whose Key was seen before (in any feed) are skipped. Each new
-	// article gets one pending delivery per target, so that an article is
-	// never recorded as seen without its deliveries. On the first sight of
-	// a feed only the newest backlog articles (by Published) get
-	// deliveries; the rest are recorded as seen, so adding a feed never
-	// floods a channel.
-	Ingest(ctx context.Context, feed string, articles []Article, targets []Target, backlog int) (IngestResult, error)
+	// article gets one pending delivery per target route returns for it
+	// (duplicates count once), so that an article is never recorded as
+	// seen without its deliveries. On the first sight of a feed only the
+	// newest backlog articles (by Published) get deliveries; the rest are
+	// recorded as seen, so adding a feed never floods a channel. A nil
+	// route delivers nothing. New articles are indexed for Search, Latest
+	// and Topics.
+	Ingest(ctx context.Context, feed string, articles []Article, route func(Article) []Target, backlog int) (IngestResult, error)
 
 	// PendingTargets lists the targets that have pending deliveries.
 	PendingTargets(ctx context.Context) ([]Target, error)
@@ -40,6 +42,47 @@ type Store interface {
 	FeedState(ctx context.Context, url string) (FeedState, error)
 	// SaveFeedState remembers a feed's fetch validators and last result.
 	SaveFeedState(ctx context.Context, state FeedState) error
+
+	// AddFollow records a follow. Following a topic the target already
+	// follows (by TopicKey) changes nothing and reports false. A target
+	// with limit follows already gets ErrTooManyFollows (limit <= 0: no
+	// limit).
+	AddFollow(ctx context.Context, f Follow, limit int) (added bool, err error)
+	// RemoveFollow removes the target's follow of topic (by TopicKey) and
+	// reports whether there was one.
+	RemoveFollow(ctx context.Context, target Target, topic string) (removed bool, err error)
+	// Follows lists the target's follows by topic.
+	Follows(ctx context.Context, target Target) ([]Follow, error)
+	// ActiveFollows lists every follow whose target is not paused.
+	ActiveFollows(ctx context.Context) ([]Follow, error)
+	// Pause stops the target's follows from delivering: ActiveFollows
+	// leaves them out, and the target's pending deliveries are recorded as
+	// failed with reason. Pausing a paused target keeps the first reason.
+	Pause(ctx context.Context, target Target, reason string) error
+	// Paused returns why the target's follows are paused, or "" when they
+	// are not.
+	Paused(ctx context.Context, target Target) (reason string, err error)
+	// Resume lets a paused target's follows deliver again.
+	Resume(ctx context.Context, target Target) error
+
+	// Topics lists the known topics (the articles' Topics) whose TopicKey
+	// starts with the key of prefix ("" for all), the most articles first,
+	// at most limit of them.
+	Topics(ctx context.Context, prefix string, limit int) ([]TopicCount, error)
+	// Search finds at most limit articles matching what a reader typed,
+	// the best first by relevance and recency. Any text is a valid query:
+	// operators, quotes and symbols are taken as plain words, and a query
+	// with no words finds nothing.
+	Search(ctx context.Context, query string, limit int) ([]Article, error)
+	// Latest lists at most limit articles, newest first by Published. A
+	// non-empty topic keeps those about it, as a follow would match them.
+	Latest(ctx context.Context, topic string, limit int) ([]Article, error)
+
+	// Cursor returns a named position kept across restarts, such as the
+	// last handled Telegram update; 0 when never saved.
+	Cursor(ctx context.Context, name string) (int64, error)
+	// SaveCursor records a named position.
+	SaveCursor(ctx context.Context, name string, value int64) error
 
 	// Close releases the store.
 	Close() error

@@ -212,6 +212,15 @@ func (d *Dispatcher) deliver(ctx, sendCtx context.Context, log *slog.Logger, sen
 		d.record(sendCtx, log, "mark failed", func(ctx context.Context) error {
 			return d.store.MarkFailed(ctx, del.ID, perm.Reason)
 		})
+		if errors.Is(err, herald.ErrUnreachable) {
+			// The reader blocked the bot or closed their messages: stop
+			// their follows, and fail what waits for them, until they
+			// come back.
+			log.Warn("recipient unreachable; pausing its follows", "reason", perm.Reason)
+			d.record(sendCtx, log, "pause", func(ctx context.Context) error {
+				return d.store.Pause(ctx, del.Target, perm.Reason)
+			})
+		}
 	case ctx.Err() != nil && sendCtx.Err() != nil:
 		// Shutting down: the delivery stays pending for the next start.
 	default:

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -77,7 +78,8 @@ func setup(t *testing.T, n int, targets ...herald.Target) herald.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	if _, err := st.Ingest(context.Background(), "https://news.example/feed", articles(n), targets, n); err != nil {
+	route := func(herald.Article) []herald.Target { return targets }
+	if _, err := st.Ingest(context.Background(), "https://news.example/feed", articles(n), route, n); err != nil {
 		t.Fatal(err)
 	}
 	return st
@@ -252,5 +254,58 @@ func TestBackoffBounds(t *testing.T) {
 				t.Fatalf("Backoff(%d) = %s, want within [%s, %s]", tt.attempts, got, tt.min, tt.max)
 			}
 		}
+	}
+}
+
+func TestUnreachableRecipientPausesItsFollows(t *testing.T) {
+	st := setup(t, 3, chanA, chanB)
+	ctx := context.Background()
+	for _, target := range []herald.Target{chanA, chanB} {
+		if _, err := st.AddFollow(ctx, herald.Follow{Target: target, Topic: "World", By: "u"}, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	blocked := fmt.Errorf("%w: blocked", herald.ErrUnreachable)
+	s := newScriptSender(func(target herald.Target, key string, call int) error {
+		if target == chanB {
+			return &herald.PermanentError{Reason: "telegram 403: Forbidden: bot was blocked by the user", Err: blocked}
+		}
+		return nil
+	})
+	start(t, st, map[herald.Platform]dispatch.Sender{herald.Discord: s, herald.Telegram: s}, dispatch.Options{})
+	waitFor(t, "the blocked target to be paused", func() bool {
+		reason, err := st.Paused(ctx, chanB)
+		return err == nil && reason != ""
+	})
+	waitFor(t, "every delivery to the blocked target to fail", func() bool {
+		for _, d := range states(t, st, chanB) {
+			if d.State != herald.Failed {
+				return false
+			}
+		}
+		return true
+	})
+	waitFor(t, "the other target's posts", func() bool { return len(s.Sent(chanA)) == 3 })
+	if reason, _ := st.Paused(ctx, chanA); reason != "" {
+		t.Errorf("a reachable target was paused: %q", reason)
+	}
+	follows, err := st.ActiveFollows(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(follows) != 1 || follows[0].Target != chanA {
+		t.Errorf("active follows = %v, want only %v's", follows, chanA)
+	}
+	// Only the first refusal was sent: pausing failed the rest unsent.
+	s.mu.Lock()
+	calls := 0
+	for id, n := range s.calls {
+		if strings.HasPrefix(id, chanB.String()) {
+			calls += n
+		}
+	}
+	s.mu.Unlock()
+	if calls != 1 {
+		t.Errorf("%d sends to the blocked target, want 1", calls)
 	}
 }

@@ -55,6 +55,7 @@ func FromItem(feed *gofeed.Feed, item *gofeed.Item) herald.Article {
 		a.Key = "hash:" + hex.EncodeToString(sum[:8])
 	}
 
+	a.Body = Body(item.Content, item.Description)
 	a.Topics = Topics(item.Categories...)
 	a.Image = itemImage(item, firstNonEmpty(a.URL, base))
 	a.Source = Text(feed.Title)

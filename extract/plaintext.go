@@ -37,6 +37,7 @@ func FromText(text, sourceURL string) (herald.Article, error) {
 	if a.Headline == "" {
 		a.Headline = firstWords(a.Lead, 12)
 	}
+	a.Body = Body(body)
 	a.Topics = Topics(crumbs...)
 	if u, err := url.Parse(sourceURL); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
 		a.URL = CanonicalURL(sourceURL)

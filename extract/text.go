@@ -6,6 +6,8 @@ import (
 	"unicode"
 
 	"golang.org/x/net/html"
+
+	"github.com/heraldhq/herald"
 )
 
 // Text converts an HTML fragment or plain text to clean plain text: entities
@@ -149,4 +151,23 @@ func dropRune(r rune) bool {
 		return true
 	}
 	return unicode.IsControl(r) || (r >= 0xFFF9 && r <= 0xFFFB) || unicode.Is(unicode.Co, r) || r == 0xFFFE || r == 0xFFFF
+}
+
+// Body returns the plain text of an article's content, for search: Text of
+// the longest of contents, cut to herald.MaxBody characters.
+func Body(contents ...string) string {
+	longest := ""
+	for _, c := range contents {
+		if len(c) > len(longest) {
+			longest = c
+		}
+	}
+	if longest == "" {
+		return ""
+	}
+	s := Text(longest)
+	if r := []rune(s); len(r) > herald.MaxBody {
+		s = string(r[:herald.MaxBody])
+	}
+	return s
 }

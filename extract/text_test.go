@@ -1,6 +1,12 @@
 package extract
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/heraldhq/herald"
+)
 
 func TestText(t *testing.T) {
 	for _, tt := range []struct{ name, in, want string }{
@@ -30,5 +36,26 @@ func TestText(t *testing.T) {
 				t.Errorf("Text(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
+	}
+}
+
+func TestBody(t *testing.T) {
+	long := strings.Repeat("word ", herald.MaxBody)
+	tests := []struct {
+		name     string
+		contents []string
+		want     string
+	}{
+		{"none", nil, ""},
+		{"longest wins", []string{"<p>Short.</p>", "<p>The <b>longer</b> one.</p>"}, "The longer one."},
+		{"plain text", []string{"", "Just text."}, "Just text."},
+	}
+	for _, tt := range tests {
+		if got := Body(tt.contents...); got != tt.want {
+			t.Errorf("%s: Body = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+	if n := utf8.RuneCountInString(Body(long)); n != herald.MaxBody {
+		t.Errorf("a long body keeps %d characters, want %d", n, herald.MaxBody)
 	}
 }

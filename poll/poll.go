@@ -16,6 +16,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/extract"
 	"github.com/heraldhq/herald/feed"
+	"github.com/heraldhq/herald/route"
 )
 
 // Watcher polls a set of feeds into the store.
@@ -107,7 +108,12 @@ func (w *Watcher) Poll(ctx context.Context, url string) (herald.IngestResult, er
 	}
 
 	articles := Articles(res.Feed, url, now)
-	result, err := w.Store.Ingest(ctx, url, articles, w.Targets, w.Backlog)
+	follows, err := w.Store.ActiveFollows(ctx)
+	if err != nil {
+		return herald.IngestResult{}, fmt.Errorf("read follows: %w", err)
+	}
+	router := route.New(w.Targets, follows)
+	result, err := w.Store.Ingest(ctx, url, articles, router.Route, w.Backlog)
 	if err != nil {
 		return result, fmt.Errorf("record articles: %w", err)
 	}

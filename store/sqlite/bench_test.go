@@ -2,6 +2,8 @@ package sqlite
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -46,8 +48,8 @@ func BenchmarkIngest(b *testing.B) {
 	s := openTemp(b)
 	defer s.Close()
 	ctx := b.Context()
-	targets := benchTargets()
-	if _, err := s.Ingest(ctx, "https://news.example.com/rss", nil, targets, 0); err != nil {
+	route := to(benchTargets()...)
+	if _, err := s.Ingest(ctx, "https://news.example.com/rss", nil, route, 0); err != nil {
 		b.Fatal(err)
 	}
 	n := 0
@@ -56,7 +58,7 @@ func BenchmarkIngest(b *testing.B) {
 		batch := benchBatch(n)
 		n++
 		b.StartTimer()
-		res, err := s.Ingest(ctx, "https://news.example.com/rss", batch, targets, 0)
+		res, err := s.Ingest(ctx, "https://news.example.com/rss", batch, route, 0)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -67,6 +69,38 @@ func BenchmarkIngest(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(n*50), "µs/article")
 }
 
+// BenchmarkIngestBody records fetches of 50 new articles as the search
+// corpus has them, with bodies of about 300 words and leads of about 40,
+// for 3 targets: what indexing for search costs on top of BenchmarkIngest.
+func BenchmarkIngestBody(b *testing.B) {
+	s := openTemp(b)
+	defer s.Close()
+	ctx := b.Context()
+	route := to(benchTargets()...)
+	if _, err := s.Ingest(ctx, corpusFeed, nil, route, 0); err != nil {
+		b.Fatal(err)
+	}
+	c := newCorpus(corpusSeed)
+	n := 0
+	for b.Loop() {
+		b.StopTimer()
+		batch := make([]herald.Article, 50)
+		for i := range batch {
+			batch[i] = c.article(n)
+			n++
+		}
+		b.StartTimer()
+		res, err := s.Ingest(ctx, corpusFeed, batch, route, 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Deliveries != 150 {
+			b.Fatalf("Ingest = %+v", res)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(n), "µs/article")
+}
+
 // BenchmarkIngestKnown records a fetch whose 50 articles were all seen
 // before: the common case of a feed polled with nothing new.
 func BenchmarkIngestKnown(b *testing.B) {
@@ -74,11 +108,11 @@ func BenchmarkIngestKnown(b *testing.B) {
 	defer s.Close()
 	ctx := b.Context()
 	batch := benchBatch(0)
-	if _, err := s.Ingest(ctx, "https://news.example.com/rss", batch, benchTargets(), 0); err != nil {
+	if _, err := s.Ingest(ctx, "https://news.example.com/rss", batch, to(benchTargets()...), 0); err != nil {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		if _, err := s.Ingest(ctx, "https://news.example.com/rss", batch, benchTargets(), 0); err != nil {
+		if _, err := s.Ingest(ctx, "https://news.example.com/rss", batch, to(benchTargets()...), 0); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -92,7 +126,7 @@ func BenchmarkNextDeliveryMarkSent(b *testing.B) {
 	defer s.Close()
 	ctx := b.Context()
 	targets := benchTargets()[:1]
-	if _, err := s.Ingest(ctx, "https://news.example.com/rss", nil, targets, 0); err != nil {
+	if _, err := s.Ingest(ctx, "https://news.example.com/rss", nil, to(targets...), 0); err != nil {
 		b.Fatal(err)
 	}
 	batches := 0
@@ -100,7 +134,7 @@ func BenchmarkNextDeliveryMarkSent(b *testing.B) {
 		d, err := s.NextDelivery(ctx, targets[0])
 		if err != nil {
 			b.StopTimer()
-			if _, err := s.Ingest(ctx, "https://news.example.com/rss", benchBatch(batches), targets, 0); err != nil {
+			if _, err := s.Ingest(ctx, "https://news.example.com/rss", benchBatch(batches), to(targets...), 0); err != nil {
 				b.Fatal(err)
 			}
 			batches++
@@ -113,4 +147,88 @@ func BenchmarkNextDeliveryMarkSent(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkSearch runs searches of several kinds on a store of 100,000
+// articles and reports the median and 99th percentile time of one search.
+func BenchmarkSearch(b *testing.B) {
+	s := openBig(b)
+	defer s.Close()
+	c := newCorpus(corpusSeed)
+	queries := []struct {
+		name  string
+		query []string
+	}{
+		{"rare", []string{c.word(3000), c.word(3500), c.word(2500)}},
+		{"common", []string{c.word(0), c.word(1), c.word(2)}},
+		{"two-words", []string{c.word(40) + " " + c.word(200), c.word(10) + " " + c.word(900)}},
+		{"phrase", []string{"climate change", "Côte d'Ivoire elections", "sao paulo markets"}},
+		{"ten-common", []string{strings.Join(c.words[:10], " "), strings.Join(c.words[10:20], " ")}},
+		{"no-match-all", []string{c.word(3900) + " " + c.word(3901) + " " + c.word(3902)}},
+		{"hostile", []string{
+			`"NEAR(` + c.word(5) + ` headline: *`, `-` + c.word(0) + ` OR ^` + c.word(1) + `'; DROP TABLE articles; --`,
+			strings.Repeat(c.word(7)+" ", 200), "🗞️ ( ) : * \"",
+		}},
+	}
+	for _, q := range queries {
+		b.Run(q.name, func(b *testing.B) {
+			ctx := b.Context()
+			var times []time.Duration
+			i := 0
+			for b.Loop() {
+				start := time.Now()
+				if _, err := s.Search(ctx, q.query[i%len(q.query)], 10); err != nil {
+					b.Fatal(err)
+				}
+				times = append(times, time.Since(start))
+				i++
+			}
+			reportPercentiles(b, times)
+		})
+	}
+}
+
+// BenchmarkLatestTopic lists the 10 newest articles of a topic on a store
+// of 100,000 articles: a topic of the articles, and words of headlines and
+// leads, common and rare.
+func BenchmarkLatestTopic(b *testing.B) {
+	s := openBig(b)
+	defer s.Close()
+	c := newCorpus(corpusSeed)
+	topics := []struct{ name, topic string }{
+		{"all", ""},
+		{"topic", "China"},
+		{"rare-topic", "São Paulo"},
+		{"common-word", c.word(0)},
+		{"word", c.word(100)},
+		{"rare-word", c.word(3000)},
+		{"phrase", c.word(0) + " " + c.word(1)},
+	}
+	for _, tc := range topics {
+		b.Run(tc.name, func(b *testing.B) {
+			ctx := b.Context()
+			var times []time.Duration
+			for b.Loop() {
+				start := time.Now()
+				if _, err := s.Latest(ctx, tc.topic, 10); err != nil {
+					b.Fatal(err)
+				}
+				times = append(times, time.Since(start))
+			}
+			reportPercentiles(b, times)
+		})
+	}
+}
+
+// reportPercentiles reports the median and 99th percentile of times.
+func reportPercentiles(b *testing.B, times []time.Duration) {
+	if len(times) == 0 {
+		return
+	}
+	slices.Sort(times)
+	ms := func(p float64) float64 {
+		return float64(times[int(p*float64(len(times)-1))].Microseconds()) / 1000
+	}
+	b.ReportMetric(ms(0.50), "p50-ms")
+	b.ReportMetric(ms(0.99), "p99-ms")
 }

@@ -47,7 +47,7 @@ func FuzzArticleRoundTrip(f *testing.F) {
 			// Each run needs an article not seen before.
 			in.Key = fmt.Sprintf("%d:%s", n.Add(1), key)
 		}
-		res, err := s.Ingest(ctx, "https://fuzz.example/feed", []herald.Article{in}, []herald.Target{target}, 1)
+		res, err := s.Ingest(ctx, "https://fuzz.example/feed", []herald.Article{in}, to(target), 1)
 		if err != nil {
 			t.Fatalf("Ingest: %v", err)
 		}

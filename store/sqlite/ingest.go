@@ -17,10 +17,15 @@ const insertArticle = `INSERT INTO articles (
 ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (key) DO NOTHING`
 
-const insertDelivery = `INSERT INTO deliveries (
+// Deliveries are written with insertRows: insertDelivery, then a
+// deliveryRow for each, then deliveryConflict.
+const (
+	insertDelivery = `INSERT INTO deliveries (
 	article_id, target, article_published, state, next_attempt, created
-) VALUES (?, ?, ?, 'pending', ?, ?)
-ON CONFLICT (article_id, target) DO NOTHING`
+) VALUES`
+	deliveryRow      = `(?, ?, ?, 'pending', ?, ?)`
+	deliveryConflict = `ON CONFLICT (article_id, target) DO NOTHING`
+)
 
 const upsertFeed = `INSERT INTO feeds (url, first_ingest, last_ingest) VALUES (?, ?, ?)
 ON CONFLICT (url) DO UPDATE SET last_ingest = excluded.last_ingest`
@@ -39,13 +44,20 @@ ON CONFLICT (url) DO UPDATE SET last_ingest = excluded.last_ingest`
 // listed. An article without a Key cannot be recognised on the next fetch
 // and is ignored. An article without a Feed is recorded with feed. A
 // negative backlog counts as 0.
-func (s *Store) Ingest(ctx context.Context, feed string, articles []herald.Article, targets []herald.Target, backlog int) (res herald.IngestResult, err error) {
+//
+// route is called once for each new article that gets deliveries, in the
+// order they are recorded, with the article as recorded (its Feed filled
+// in), inside the transaction: it must be quick and must not use the
+// store. A target that herald.ParseTarget could not read back fails the
+// Ingest, which then records nothing; so does a panic of route, which is
+// not recovered.
+//
+// Every new article is indexed in the same transaction: its topics are
+// counted and its headline, lead and body made searchable. The body is not
+// kept otherwise, and is indexed up to herald.MaxBody characters.
+func (s *Store) Ingest(ctx context.Context, feed string, articles []herald.Article, route func(herald.Article) []herald.Target, backlog int) (res herald.IngestResult, err error) {
 	if feed == "" {
 		return res, errors.New("sqlite: ingest: empty feed URL")
-	}
-	targetKeys, err := targetStrings(targets)
-	if err != nil {
-		return res, fmt.Errorf("sqlite: ingest %s: %w", feed, err)
 	}
 	batch, err := ingestBatch(feed, articles)
 	if err != nil {
@@ -57,9 +69,11 @@ func (s *Store) Ingest(ctx context.Context, feed string, articles []herald.Artic
 	if err != nil {
 		return res, fmt.Errorf("sqlite: ingest %s: %w", feed, err)
 	}
+	// Rolled back on an error and on a panic of route alike; after a
+	// commit, Rollback does nothing.
+	defer tx.Rollback()
 	defer func() {
 		if err != nil {
-			tx.Rollback()
 			res = herald.IngestResult{}
 			err = fmt.Errorf("sqlite: ingest %s: %w", feed, err)
 		}
@@ -74,15 +88,20 @@ func (s *Store) Ingest(ctx context.Context, feed string, articles []herald.Artic
 		return res, err
 	}
 	res.New = len(fresh)
+	if err = indexArticles(ctx, tx, fresh); err != nil {
+		return res, err
+	}
 
 	deliver := fresh
 	if res.FirstSight {
 		// fresh is in ascending order of publication: the newest are last.
 		deliver = fresh[len(fresh)-min(max(backlog, 0), len(fresh)):]
 	}
-	res.Deliveries, err = insertDeliveries(ctx, tx, deliver, targetKeys, now)
-	if err != nil {
-		return res, err
+	if route != nil {
+		res.Deliveries, err = insertDeliveries(ctx, tx, deliver, route, now)
+		if err != nil {
+			return res, err
+		}
 	}
 
 	if _, err = tx.ExecContext(ctx, upsertFeed, feed, now, now); err != nil {
@@ -118,6 +137,7 @@ type articleRow struct {
 type recorded struct {
 	id        int64
 	published int64
+	article   *herald.Article
 }
 
 // ingestBatch returns the rows to record for the articles of a fetch of
@@ -158,8 +178,9 @@ func insertArticles(ctx context.Context, tx *sql.Tx, rows []articleRow, now int6
 	}
 	defer stmt.Close()
 	var fresh []recorded
-	for _, r := range rows {
-		a := r.Article
+	for i := range rows {
+		r := &rows[i]
+		a := &r.Article
 		res, err := stmt.ExecContext(ctx,
 			a.Key, a.URL, a.Headline, a.Dateline.Text, a.Dateline.Place, a.Dateline.Date, a.Dateline.Agency,
 			a.Lead, r.topics, a.Image, r.published, a.Source, a.Feed, a.ContentHash(), now)
@@ -177,51 +198,56 @@ func insertArticles(ctx context.Context, tx *sql.Tx, rows []articleRow, now int6
 		if err != nil {
 			return nil, fmt.Errorf("article %s: %w", a.Key, err)
 		}
-		fresh = append(fresh, recorded{id: id, published: r.published})
+		fresh = append(fresh, recorded{id: id, published: r.published, article: a})
 	}
 	return fresh, nil
 }
 
 // insertDeliveries creates a pending delivery of each article to each
-// target, due now, and returns how many it created.
-func insertDeliveries(ctx context.Context, tx *sql.Tx, articles []recorded, targets []string, now int64) (int, error) {
-	if len(articles) == 0 || len(targets) == 0 {
-		return 0, nil
-	}
-	stmt, err := tx.PrepareContext(ctx, insertDelivery)
-	if err != nil {
-		return 0, err
-	}
-	defer stmt.Close()
-	created := 0
+// target route returns for it, due now, and returns how many it created.
+func insertDeliveries(ctx context.Context, tx *sql.Tx, articles []recorded, route func(herald.Article) []herald.Target, now int64) (int, error) {
+	var (
+		args    []any
+		targets []string
+		err     error
+	)
 	for _, a := range articles {
-		for _, t := range targets {
-			res, err := stmt.ExecContext(ctx, a.id, t, a.published, now, now)
-			if err != nil {
-				return 0, fmt.Errorf("delivery of article %d to %s: %w", a.id, t, err)
-			}
-			n, err := res.RowsAffected()
-			if err != nil {
-				return 0, fmt.Errorf("delivery of article %d to %s: %w", a.id, t, err)
-			}
-			created += int(n)
+		targets, err = targetStrings(targets[:0], route(*a.article))
+		if err != nil {
+			return 0, fmt.Errorf("article %s: %w", a.article.Key, err)
 		}
+		for _, t := range targets {
+			args = append(args, a.id, t, a.published, now, now)
+		}
+	}
+	created, err := insertRows(ctx, tx, insertDelivery, deliveryRow, deliveryConflict, args)
+	if err != nil {
+		return 0, fmt.Errorf("deliveries: %w", err)
 	}
 	return created, nil
 }
 
-// targetStrings returns the targets as stored, each once, in order. A target
-// that herald.ParseTarget could not read back is refused.
-func targetStrings(targets []herald.Target) ([]string, error) {
-	out := make([]string, 0, len(targets))
+// targetStrings appends to out the targets as stored, each once, in order.
+// A target that herald.ParseTarget could not read back is refused.
+func targetStrings(out []string, targets []herald.Target) ([]string, error) {
 	for _, t := range targets {
-		s := t.String()
-		if back, err := herald.ParseTarget(s); err != nil || back != t {
-			return nil, fmt.Errorf("invalid target %q", s)
+		s, err := targetString(t)
+		if err != nil {
+			return nil, err
 		}
 		if !slices.Contains(out, s) {
 			out = append(out, s)
 		}
 	}
 	return out, nil
+}
+
+// targetString returns the target as stored, or an error for a target
+// that herald.ParseTarget could not read back.
+func targetString(t herald.Target) (string, error) {
+	s := t.String()
+	if back, err := herald.ParseTarget(s); err != nil || back != t {
+		return "", fmt.Errorf("invalid target %q", s)
+	}
+	return s, nil
 }

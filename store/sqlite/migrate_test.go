@@ -3,9 +3,14 @@ package sqlite
 import (
 	"database/sql"
 	"errors"
+	"fmt"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/heraldhq/herald"
 )
 
 func TestMigrationVersion(t *testing.T) {
@@ -173,5 +178,77 @@ func TestMigrateFailureRollsBack(t *testing.T) {
 	ms[1].sql = "CREATE TABLE b (y INTEGER);"
 	if err := migrate(ctx, db, ms); err != nil {
 		t.Errorf("migrate after the fix: %v", err)
+	}
+}
+
+// TestMigrateIndexesRecordedArticles: articles recorded before the search
+// index existed are indexed when the database is opened, in batches, and
+// only once.
+func TestMigrateIndexesRecordedArticles(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "herald.db")
+	ms, err := loadMigrations(migrationFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := migrate(ctx, db, ms[:1]); err != nil {
+		t.Fatal(err)
+	}
+	const n = indexBatch + indexBatch/2
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		topics := `["World","world","Asia"]`
+		if i%2 == 1 {
+			topics = `["Économie"]`
+		}
+		_, err := tx.ExecContext(ctx, insertArticle,
+			fmt.Sprintf("k%d", i), "https://example.org/"+fmt.Sprint(i), fmt.Sprintf("Headline %d of Zürich", i),
+			"", "", "", "", "The lead of the story.", topics, "", int64(i)*1_000_000, "Example", "https://example.org/feed", "h", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	for range 2 { // the second open finds nothing left to index
+		s, err := Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		as, err := s.Search(ctx, "zurich 7", 5)
+		if err != nil || len(as) != 1 || as[0].Key != "k7" || as[0].Headline != "Headline 7 of Zürich" {
+			t.Errorf("Search(zurich 7) = %+v, %v; want k7", as, err)
+		}
+		ts, err := s.Topics(ctx, "", 0)
+		want := []herald.TopicCount{{Name: "World", Articles: n / 2}, {Name: "Économie", Articles: n / 2}, {Name: "Asia", Articles: n / 2}}
+		slices.SortFunc(want, func(a, b herald.TopicCount) int { return strings.Compare(a.Name, b.Name) })
+		if err != nil || !slices.Equal(ts, want) {
+			t.Errorf("Topics = %v, %v; want %v", ts, err, want)
+		}
+		as, err = s.Latest(ctx, "economie", 2)
+		if err != nil || len(as) != 2 || as[0].Key != fmt.Sprintf("k%d", n-1) || as[1].Key != fmt.Sprintf("k%d", n-3) {
+			t.Errorf("Latest(economie) = %v, %v; want the newest two", as, err)
+		}
+		as, err = s.Latest(ctx, "the lead", n)
+		if err != nil || len(as) != n {
+			t.Errorf("Latest(the lead) = %d articles, %v; want %d", len(as), err, n)
+		}
+		var queued int
+		if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM index_queue`).Scan(&queued); err != nil || queued != 0 {
+			t.Errorf("index_queue holds %d articles, %v; want none", queued, err)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -1,4 +1,5 @@
-// Package sqlite keeps Herald's articles, feeds and outbox in a SQLite file.
+// Package sqlite keeps Herald's articles, feeds, outbox, follows and search
+// index in a SQLite file.
 //
 // It implements herald.Store on modernc.org/sqlite, a SQLite compiled to pure
 // Go, so the binary stays static. The database runs in WAL mode with
@@ -84,6 +85,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
 	if err := migrate(ctx, write, ms); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	if err := indexQueued(ctx, write); err != nil {
 		write.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}

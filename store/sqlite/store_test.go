@@ -19,6 +19,11 @@ func openTemp(t testing.TB) *Store {
 	return s
 }
 
+// to returns a route that sends every article to targets.
+func to(targets ...herald.Target) func(herald.Article) []herald.Target {
+	return func(herald.Article) []herald.Target { return targets }
+}
+
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) herald.Store { return openTemp(t) })
 }

@@ -49,7 +49,7 @@ func testConcurrent(t *testing.T, s herald.Store) {
 		}
 		ingesters.Go(func() {
 			for _, batch := range batches {
-				res, err := s.Ingest(ctx, feed, batch, targets, pool)
+				res, err := s.Ingest(ctx, feed, batch, all(targets...), pool)
 				if err != nil {
 					t.Errorf("Ingest(%s): %v", feed, err)
 					return
@@ -129,6 +129,33 @@ func testConcurrent(t *testing.T, s herald.Store) {
 			if _, err := s.Deliveries(ctx, targets[n%len(targets)], 5); err != nil {
 				t.Errorf("Deliveries: %v", err)
 				return
+			}
+			if _, err := s.Search(ctx, fmt.Sprintf("headline k%03d", n%pool), 5); err != nil {
+				t.Errorf("Search: %v", err)
+				return
+			}
+			if _, err := s.Latest(ctx, "world", 5); err != nil {
+				t.Errorf("Latest: %v", err)
+				return
+			}
+			if _, err := s.Topics(ctx, "w", 5); err != nil {
+				t.Errorf("Topics: %v", err)
+				return
+			}
+			f := herald.Follow{Target: console, Topic: fmt.Sprintf("topic %d", n%5)}
+			if _, err := s.AddFollow(ctx, f, 3); err != nil && !errors.Is(err, herald.ErrTooManyFollows) {
+				t.Errorf("AddFollow: %v", err)
+				return
+			}
+			if _, err := s.ActiveFollows(ctx); err != nil {
+				t.Errorf("ActiveFollows: %v", err)
+				return
+			}
+			if n%2 == 0 {
+				if _, err := s.RemoveFollow(ctx, console, f.Topic); err != nil {
+					t.Errorf("RemoveFollow: %v", err)
+					return
+				}
 			}
 		}
 	})

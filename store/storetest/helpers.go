@@ -45,10 +45,26 @@ func article(key string, minutes int) herald.Article {
 	}
 }
 
-// ingest runs s.Ingest and fails the test on an error.
+// all returns a route that sends every article to targets.
+func all(targets ...herald.Target) func(herald.Article) []herald.Target {
+	return func(herald.Article) []herald.Target { return targets }
+}
+
+// ingest runs s.Ingest with a route to every target, or with a nil route
+// when targets is nil, and fails the test on an error.
 func ingest(t *testing.T, s herald.Store, feed string, articles []herald.Article, targets []herald.Target, backlog int) herald.IngestResult {
 	t.Helper()
-	res, err := s.Ingest(t.Context(), feed, articles, targets, backlog)
+	var route func(herald.Article) []herald.Target
+	if targets != nil {
+		route = all(targets...)
+	}
+	return ingestRoute(t, s, feed, articles, route, backlog)
+}
+
+// ingestRoute runs s.Ingest and fails the test on an error.
+func ingestRoute(t *testing.T, s herald.Store, feed string, articles []herald.Article, route func(herald.Article) []herald.Target, backlog int) herald.IngestResult {
+	t.Helper()
+	res, err := s.Ingest(t.Context(), feed, articles, route, backlog)
 	if err != nil {
 		t.Fatalf("Ingest(%s, %d articles, backlog %d): %v", feed, len(articles), backlog, err)
 	}

@@ -141,10 +141,10 @@ func testNoTargets(t *testing.T, s herald.Store) {
 func testInvalidTargetRecordsNothing(t *testing.T, s herald.Store) {
 	items := []herald.Article{article("x", 10), article("y", 20)}
 	bad := []herald.Target{discord, {Platform: "carrier-pigeon", Chat: "loft"}}
-	if _, err := s.Ingest(t.Context(), feedA, items, bad, 10); err == nil {
+	if _, err := s.Ingest(t.Context(), feedA, items, all(bad...), 10); err == nil {
 		t.Fatal("Ingest with an invalid target succeeded")
 	}
-	if _, err := s.Ingest(t.Context(), feedA, items, []herald.Target{{Platform: herald.Discord}}, 10); err == nil {
+	if _, err := s.Ingest(t.Context(), feedA, items, all(herald.Target{Platform: herald.Discord}), 10); err == nil {
 		t.Fatal("Ingest with a target without chat succeeded")
 	}
 	res := ingest(t, s, feedA, items, bothTargets(), 10)
@@ -157,7 +157,7 @@ func testCancelledIngestRecordsNothing(t *testing.T, s herald.Store) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	items := []herald.Article{article("x", 10)}
-	if _, err := s.Ingest(ctx, feedA, items, bothTargets(), 10); err == nil {
+	if _, err := s.Ingest(ctx, feedA, items, all(bothTargets()...), 10); err == nil {
 		t.Fatal("Ingest with a cancelled context succeeded")
 	}
 	res := ingest(t, s, feedA, items, bothTargets(), 10)

@@ -37,6 +37,28 @@
 //     newest limit of them, still in queue order, and 0 or less lists all.
 //   - FeedState knows only what SaveFeedState saved (ErrNotFound after an
 //     Ingest alone), and SaveFeedState does not count as an ingest.
+//   - Ingest calls route once for each new article that gets deliveries,
+//     with the article as recorded (its Feed filled in), and for no other.
+//     A target that herald.ParseTarget could not read back fails the
+//     Ingest. New articles are indexed even when they get no deliveries.
+//   - A follow keeps its Topic as given; AddFollow refuses a topic whose
+//     TopicKey is empty and a target that herald.ParseTarget could not read
+//     back. Follows lists a target's follows by TopicKey, paused or not.
+//     A limit of 0 or less means no limit.
+//   - Pause fails the target's pending deliveries with the reason it is
+//     given, and leaves sent and failed ones alone. Resume brings back the
+//     follows, not the deliveries.
+//   - Topics counts each distinct TopicKey of an article once, under the
+//     first spelling seen, and sorts names of equal counts in byte order. A
+//     prefix whose key is empty lists all topics, and so does a limit of 0
+//     or less.
+//   - Search and Latest return articles complete but for their Body, and
+//     nothing for a limit of 0 or less. Search matches whole words as
+//     TopicKey has them, in headlines, leads and bodies, not topics. Of
+//     articles equal but for the place of the words or their age, the one
+//     with the words in its headline, then lead, ranks first, and the newer
+//     ranks first. Latest with a topic agrees with herald.Article.About.
+//   - Cursor is 0 for a name never saved; SaveCursor refuses an empty name.
 package storetest
 
 import (
@@ -73,6 +95,24 @@ func Run(t *testing.T, open func(t *testing.T) herald.Store) {
 		{"FeedStateRoundTrip", testFeedStateRoundTrip},
 		{"FeedStateNotFound", testFeedStateNotFound},
 		{"SaveFeedStateIsNotIngest", testSaveFeedStateIsNotIngest},
+		{"RouteDuplicates", testRouteDuplicates},
+		{"RoutePerArticle", testRoutePerArticle},
+		{"RouteOnlyForDeliveries", testRouteOnlyForDeliveries},
+		{"NilRoute", testNilRoute},
+		{"RouteInvalidTarget", testRouteInvalidTarget},
+		{"FollowRoundTrip", testFollowRoundTrip},
+		{"FollowSameKey", testFollowSameKey},
+		{"FollowInvalid", testFollowInvalid},
+		{"FollowLimit", testFollowLimit},
+		{"Pause", testPause},
+		{"PauseWithoutDeliveries", testPauseWithoutDeliveries},
+		{"Cursor", testCursor},
+		{"Search", testSearch},
+		{"SearchLimit", testSearchLimit},
+		{"SearchRanking", testSearchRanking},
+		{"SearchHostile", testSearchHostile},
+		{"Latest", testLatest},
+		{"Topics", testTopics},
 		{"Concurrent", testConcurrent},
 	}
 	for _, tc := range tests {
