@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 	"golang.org/x/net/html"
 )
 
@@ -132,6 +133,57 @@ func checkTelegram(m TelegramMessage) error {
 	if err := json.Unmarshal([]byte(p["link_preview_options"]), &back); err != nil || back != *lp {
 		return fmt.Errorf("link_preview_options %q does not decode to %+v: %v", p["link_preview_options"], *lp, err)
 	}
+	if m.ReplyMarkup == nil {
+		if _, ok := p["reply_markup"]; ok {
+			return errors.New("reply_markup sent without a keyboard")
+		}
+		return nil
+	}
+	var markup tgbotapi.InlineKeyboardMarkup
+	if err := json.Unmarshal([]byte(p["reply_markup"]), &markup); err != nil {
+		return fmt.Errorf("reply_markup %q: %w", p["reply_markup"], err)
+	}
+	for _, row := range markup.InlineKeyboard {
+		for _, button := range row {
+			if button.CallbackData == nil {
+				return fmt.Errorf("button %q has no callback_data", button.Text)
+			}
+			data := *button.CallbackData
+			if n := len(data); n < 1 || n > telegramCallbackMax || !utf8.ValidString(data) {
+				return fmt.Errorf("callback_data %q is %d bytes", data, n)
+			}
+			if topic, ok := ParseFollowData(data); !ok || FollowData(topic) != data {
+				return fmt.Errorf("callback_data %q does not read back as a follow", data)
+			}
+		}
+	}
+	return nil
+}
+
+// checkDiscordComponents reports the first way components break Discord's
+// rules for the follow button row.
+func checkDiscordComponents(components []discordgo.MessageComponent) error {
+	if len(components) > 1 {
+		return fmt.Errorf("%d action rows, want at most one", len(components))
+	}
+	for _, c := range components {
+		row, ok := c.(discordgo.ActionsRow)
+		if !ok || len(row.Components) != 1 {
+			return fmt.Errorf("component %#v is not a row of one button", c)
+		}
+		button, ok := row.Components[0].(discordgo.Button)
+		switch {
+		case !ok:
+			return fmt.Errorf("component %#v is not a button", row.Components[0])
+		case button.Label == "" || utf8.RuneCountInString(button.Label) > discordLabelMax:
+			return fmt.Errorf("button label %q", button.Label)
+		case button.CustomID == "" || utf8.RuneCountInString(button.CustomID) > discordCustomIDMax:
+			return fmt.Errorf("button custom_id %q", button.CustomID)
+		}
+		if topic, ok := ParseFollowData(button.CustomID); !ok || FollowData(topic) != button.CustomID {
+			return fmt.Errorf("custom_id %q does not read back as a follow", button.CustomID)
+		}
+	}
 	return nil
 }
 
@@ -145,12 +197,23 @@ func checkDiscord(msg *discordgo.MessageSend) error {
 	if !strings.Contains(string(b), `"allowed_mentions":{"parse":[]`) {
 		return fmt.Errorf("allowed_mentions is not an empty parse list: %s", b)
 	}
+	if err := checkDiscordComponents(msg.Components); err != nil {
+		return err
+	}
+	// discordgo cannot decode components (an interface), so the round
+	// trip compares the rest.
+	plain := *msg
+	plain.Components = nil
+	b, err = json.Marshal(&plain)
+	if err != nil {
+		return fmt.Errorf("marshal: %w", err)
+	}
 	var back discordgo.MessageSend
 	if err := json.Unmarshal(b, &back); err != nil {
 		return fmt.Errorf("unmarshal: %w", err)
 	}
-	if !reflect.DeepEqual(&back, msg) {
-		return fmt.Errorf("JSON round trip changed the message:\n%+v\n%+v", back, *msg)
+	if !reflect.DeepEqual(&back, &plain) {
+		return fmt.Errorf("JSON round trip changed the message:\n%+v\n%+v", back, plain)
 	}
 	if msg.Content != "" || len(msg.Embeds) != 1 {
 		return fmt.Errorf("content %q and %d embeds, want none and one", msg.Content, len(msg.Embeds))

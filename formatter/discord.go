@@ -25,7 +25,8 @@ const (
 // Discord renders the article as a Discord message-create body with one
 // embed: the headline linked to the article, the dateline in bold and the
 // lead, the image, a footer naming the source and topics, and the publish
-// time. The message allows no mentions, so nothing in it can ping anyone.
+// time. Below it a button follows the article's first topic. The message
+// allows no mentions, so nothing in it can ping anyone.
 //
 // The title and description are escaped with EscapeMarkdown. The footer is
 // not, because Discord shows footers as plain text and would print the
@@ -54,7 +55,8 @@ func Discord(a herald.Article) *discordgo.MessageSend {
 		e.Timestamp = p.UTC().Format(time.RFC3339)
 	}
 	return &discordgo.MessageSend{
-		Embeds: []*discordgo.MessageEmbed{e},
+		Embeds:     []*discordgo.MessageEmbed{e},
+		Components: discordFollowRow(a),
 		AllowedMentions: &discordgo.MessageAllowedMentions{
 			Parse: []discordgo.AllowedMentionType{},
 		},

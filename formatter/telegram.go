@@ -23,6 +23,8 @@ type TelegramMessage struct {
 	Text               string              `json:"text"`
 	ParseMode          string              `json:"parse_mode"`
 	LinkPreviewOptions *LinkPreviewOptions `json:"link_preview_options,omitempty"`
+	// ReplyMarkup is the inline keyboard under the message, or nil.
+	ReplyMarkup *tgbotapi.InlineKeyboardMarkup `json:"reply_markup,omitempty"`
 }
 
 // LinkPreviewOptions says which link Telegram previews under a message, or
@@ -36,20 +38,29 @@ type LinkPreviewOptions struct {
 }
 
 // Params returns the message as Bot API form parameters, with
-// link_preview_options JSON-encoded as a string, ready for
+// link_preview_options and reply_markup JSON-encoded as strings, ready for
 // tgbotapi's MakeRequest("sendMessage", params) once chat_id is added.
 func (m TelegramMessage) Params() tgbotapi.Params {
 	p := tgbotapi.Params{"text": m.Text, "parse_mode": m.ParseMode}
 	if m.LinkPreviewOptions != nil {
-		var b bytes.Buffer
-		enc := json.NewEncoder(&b)
-		enc.SetEscapeHTML(false)
-		// Encoding a struct of strings and bools cannot fail.
-		if err := enc.Encode(m.LinkPreviewOptions); err == nil {
-			p["link_preview_options"] = strings.TrimSuffix(b.String(), "\n")
-		}
+		p["link_preview_options"] = jsonParam(m.LinkPreviewOptions)
+	}
+	if m.ReplyMarkup != nil {
+		p["reply_markup"] = jsonParam(m.ReplyMarkup)
 	}
 	return p
+}
+
+// jsonParam encodes v, which holds only strings, bools and slices of them
+// and so cannot fail to encode, as a JSON form parameter.
+func jsonParam(v any) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return ""
+	}
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // Telegram renders the article as a Telegram HTML message: the headline in
@@ -79,7 +90,7 @@ func Telegram(a herald.Article) TelegramMessage {
 		}
 	}
 
-	m := TelegramMessage{Text: p.render(true), ParseMode: tgbotapi.ModeHTML}
+	m := TelegramMessage{Text: p.render(true), ParseMode: tgbotapi.ModeHTML, ReplyMarkup: telegramFollowKeyboard(a)}
 	if p.link != "" {
 		m.LinkPreviewOptions = &LinkPreviewOptions{URL: p.link, PreferLargeMedia: webURL(a.Image) != ""}
 	} else {

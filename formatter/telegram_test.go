@@ -89,8 +89,11 @@ func TestTelegramWire(t *testing.T) {
 	if got := p["link_preview_options"]; got != `{"url":"https://news.example.com/world/asia/rail-corridor","prefer_large_media":true}` {
 		t.Errorf("link_preview_options param %q", got)
 	}
-	if _, ok := p["chat_id"]; ok || len(p) != 3 {
-		t.Errorf("params %v, want text, parse_mode and link_preview_options", p)
+	if got := p["reply_markup"]; got != `{"inline_keyboard":[[{"text":"Follow World","callback_data":"follow:World"}]]}` {
+		t.Errorf("reply_markup param %q", got)
+	}
+	if _, ok := p["chat_id"]; ok || len(p) != 4 {
+		t.Errorf("params %v, want text, parse_mode, link_preview_options and reply_markup", p)
 	}
 }
 
