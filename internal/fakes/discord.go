@@ -97,6 +97,7 @@ type Discord struct {
 	ids          snowflakes
 	channels     map[string]*discordChannel
 	dms          map[string]string // recipient user ID to DM channel ID
+	closedDMs    map[string]bool   // users who do not take DMs from the bot
 	messages     []*discordMessage
 	byID         map[string]*discordMessage
 	buckets      map[string]*fixedWindow
@@ -174,6 +175,9 @@ type interaction struct {
 	channelID string
 	created   time.Time
 	acked     bool
+	// message is the message a component interaction came from: type 7
+	// responses and, after type 6 or 7, @original edit it.
+	message   map[string]any
 	original  map[string]any            // the initial response message, once there is one
 	followups map[string]map[string]any // follow-up messages by ID
 }
@@ -185,6 +189,7 @@ func NewDiscord(opts DiscordOptions) *Discord {
 		opts:         opts,
 		channels:     make(map[string]*discordChannel),
 		dms:          make(map[string]string),
+		closedDMs:    make(map[string]bool),
 		byID:         make(map[string]*discordMessage),
 		buckets:      make(map[string]*fixedWindow),
 		global:       slidingWindow{limit: opts.GlobalLimit, window: opts.GlobalWindow},
@@ -321,6 +326,24 @@ func (d *Discord) Forbid(id string) {
 	}
 }
 
+// CloseDMs makes a user refuse direct messages from the bot, as when they
+// turned off DMs from server members: creating a message in their DM
+// channel (see POST users/@me/channels) answers 403 {"message":"Cannot
+// send messages to this user","code":50007} until OpenDMs. Opening the
+// DM channel still works, and so do interaction responses in it.
+func (d *Discord) CloseDMs(userID string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.closedDMs[userID] = true
+}
+
+// OpenDMs undoes CloseDMs.
+func (d *Discord) OpenDMs(userID string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	delete(d.closedDMs, userID)
+}
+
 // Requests returns every request received, in order, gateway upgrades
 // included.
 func (d *Discord) Requests() []Request { return d.rec.requests() }
@@ -372,4 +395,12 @@ func (r response) write(w http.ResponseWriter) {
 
 func discordError(status, code int, message string) response {
 	return jsonResponse(status, map[string]any{"message": message, "code": code})
+}
+
+// DMChannel returns the ID of the bot's DM channel with a user, or "" when
+// none was opened.
+func (d *Discord) DMChannel(userID string) string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.dms[userID]
 }

@@ -17,14 +17,39 @@ func (d *Discord) registerInteraction(data []byte, now time.Time) {
 	var in struct {
 		ID        string `json:"id"`
 		Token     string `json:"token"`
+		Type      int    `json:"type"`
 		ChannelID string `json:"channel_id"`
+		Message   struct {
+			ID string `json:"id"`
+		} `json:"message"`
 	}
 	if json.Unmarshal(data, &in) != nil || in.ID == "" || in.Token == "" {
 		return
 	}
 	it := &interaction{id: in.ID, token: in.Token, channelID: in.ChannelID, created: now, followups: map[string]map[string]any{}}
+	if in.Type == 3 && in.Message.ID != "" {
+		it.message = d.findMessage(in.Message.ID)
+	}
 	d.interactions[in.ID] = it
 	d.hooks[in.Token] = it
+}
+
+// findMessage returns a message the fake knows, as it reads now: one
+// created in a channel, or an interaction response or follow-up. The map
+// is the fake's own, so that changes to it show. d.mu is held.
+func (d *Discord) findMessage(id string) map[string]any {
+	if m := d.byID[id]; m != nil && m.response != nil {
+		return m.response
+	}
+	for _, in := range d.interactions {
+		if in.original != nil && in.original["id"] == id {
+			return in.original
+		}
+		if m := in.followups[id]; m != nil {
+			return m
+		}
+	}
+	return nil
 }
 
 func (d *Discord) interactionCallback(c *discordCall) response {
@@ -65,6 +90,15 @@ func (d *Discord) interactionCallback(c *discordCall) response {
 	switch typ {
 	case 4:
 		in.original = d.webhookMessage(in, data, files, c.now)
+	case 6, 7:
+		// A component interaction's @original is the message the
+		// component is on; type 7 updates it at once.
+		if in.message != nil {
+			if typ == 7 && data != nil {
+				applyEdit(in.message, data, c.now)
+			}
+			in.original = in.message
+		}
 	case 5:
 		placeholder := map[string]any{}
 		if data != nil && data["flags"] != nil {
@@ -183,6 +217,14 @@ func (d *Discord) deleteOriginal(c *discordCall) response {
 	}
 	if in.original == nil {
 		return unknownMessage()
+	}
+	if in.message != nil {
+		// A component interaction's @original is a message of its own:
+		// deleting it deletes that message.
+		if id, _ := in.original["id"].(string); d.byID[id] != nil {
+			d.byID[id].response = nil
+		}
+		in.message = nil
 	}
 	in.original = nil
 	return response{status: http.StatusNoContent}

@@ -239,13 +239,19 @@ func (d *Discord) createDM(c *discordCall) response {
 		errs.add("BASE_TYPE_REQUIRED", "This field is required", "recipient_id")
 		return errs.response()
 	}
-	id, ok := d.dms[rid]
+	return jsonResponse(http.StatusOK, d.channelJSON(d.channels[d.dmChannel(rid, c.now)]))
+}
+
+// dmChannel returns the ID of the bot's DM channel with a user, opening
+// it if need be. d.mu is held.
+func (d *Discord) dmChannel(userID string, now time.Time) string {
+	id, ok := d.dms[userID]
 	if !ok {
-		id = d.ids.next(c.now)
-		d.dms[rid] = id
-		d.channels[id] = &discordChannel{id: id, typ: 1, recipient: rid}
+		id = d.ids.next(now)
+		d.dms[userID] = id
+		d.channels[id] = &discordChannel{id: id, typ: 1, recipient: userID}
 	}
-	return jsonResponse(http.StatusOK, d.channelJSON(d.channels[id]))
+	return id
 }
 
 // channel looks a channel up, or returns the error Discord gives.
@@ -288,8 +294,12 @@ const messagesBucket = "7d1ee5b2a8c94a0e3f6b9d2c1e4a8f03"
 
 func (d *Discord) createMessage(c *discordCall) response {
 	chID := c.params[0]
-	if _, resp, ok := d.channel(chID); !ok {
+	ch, resp, ok := d.channel(chID)
+	if !ok {
 		return resp
+	}
+	if ch.typ == 1 && d.closedDMs[ch.recipient] {
+		return discordError(http.StatusForbidden, 50007, "Cannot send messages to this user")
 	}
 	if d.opts.ChannelLimit < 0 {
 		return d.createMessageChecked(c, chID)
@@ -317,7 +327,7 @@ func (d *Discord) createMessage(c *discordCall) response {
 		resp.header = h
 		return resp
 	}
-	resp := d.createMessageChecked(c, chID)
+	resp = d.createMessageChecked(c, chID)
 	resp.header = h
 	return resp
 }

@@ -100,6 +100,7 @@ func checkMessageFields(errs formErrors, body map[string]any, path []string) {
 	if v, ok := body["allowed_mentions"]; ok && v != nil {
 		checkAllowedMentions(errs, v, at(path, "allowed_mentions"))
 	}
+	checkComponents(errs, body, path)
 }
 
 // checkEmbed records the problems of one embed and returns the characters

@@ -73,7 +73,9 @@ func TestCheckMessage(t *testing.T) {
 		{"no mentions", map[string]any{"content": "x", "allowed_mentions": map[string]any{"parse": []any{}}}, true, 0},
 		{"bad mention type", map[string]any{"content": "x", "allowed_mentions": map[string]any{"parse": []any{"here"}}}, true, 50035},
 		{"exclusive mentions", map[string]any{"content": "x", "allowed_mentions": map[string]any{"parse": []any{"users"}, "users": []any{"1"}}}, true, 50035},
-		{"components only", map[string]any{"components": []any{map[string]any{"type": 1.0}}}, true, 0},
+		{"components only", map[string]any{"components": []any{map[string]any{"type": 1.0, "components": []any{
+			map[string]any{"type": 2.0, "style": 1.0, "label": "More", "custom_id": "more"}}}}}, true, 0},
+		{"null components", map[string]any{"content": "x", "components": nil}, true, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -104,6 +106,7 @@ func TestFormErrorsGolden(t *testing.T) {
 		`{"content":"x","embeds":[{"title":"t","description":"` + strings.Repeat("d", 4097) + `","url":"/relative"}]}`,
 		`{"embeds":[{"footer":{},"fields":[{"name":"","value":"v"}],"color":-1}]}`,
 		`{"content":"x","nonce":"` + strings.Repeat("n", 26) + `","allowed_mentions":{"parse":["everyone","here"],"roles":["1"]}}`,
+		`{"components":[{"type":1,"components":[{"type":2,"style":1,"label":"a","custom_id":"dup"},{"type":2,"style":5,"label":"b","custom_id":"x"},{"type":2,"style":1,"label":""}]},{"type":1,"components":[{"type":2,"style":2,"label":"c","custom_id":"dup"}]}]}`,
 	}
 	var out bytes.Buffer
 	for _, b := range bodies {
@@ -142,6 +145,7 @@ func FuzzCheckMessage(f *testing.F) {
 		`{"content":"hi"}`, `{}`, `{"embeds":[{"title":"t","fields":[{"name":"n","value":"v"}]}]}`,
 		`{"embeds":"x"}`, `{"embeds":[1,null,{}]}`, `{"allowed_mentions":{"parse":[1]}}`,
 		`{"embeds":[{"footer":"x","author":{"name":5},"image":{"url":"attachment://a"}}]}`, `{"nonce":{"a":1}}`,
+		`{"components":[{"type":1,"components":[{"type":2,"style":5,"url":"x","custom_id":"a"},{"type":3}]},2,{"type":1}]}`,
 	} {
 		f.Add([]byte(s))
 	}

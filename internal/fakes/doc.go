@@ -44,7 +44,9 @@
 //     "global":true} with X-RateLimit-Global: true, X-RateLimit-Scope:
 //     global, X-RateLimit-Reset-After: S and Retry-After: ceil(S).
 //   - Unknown channel: 404 code 10003; a channel taken away with Forbid:
-//     403 code 50001. These do not count toward the channel bucket.
+//     403 code 50001; the DM channel of a user who refuses DMs
+//     (CloseDMs): 403 {"message":"Cannot send messages to this
+//     user","code":50007}. These do not count toward the channel bucket.
 //   - Channel bucket: ChannelLimit requests (default 5) per ChannelWindow
 //     (default 5 s) per channel, a fixed window that opens with its first
 //     request, as Discord's buckets do. Every answer on the route carries
@@ -66,9 +68,19 @@
 //     images and icons), a timestamp that is not ISO 8601, a color outside
 //     0..0xFFFFFF, or an allowed_mentions parse value other than roles,
 //     users or everyone are code 50035 Invalid Form Body with Discord's
-//     nested errors object. Characters are Unicode code points. A message
-//     with no content, embeds, components, stickers, attachments or poll
-//     is code 50006.
+//     nested errors object. So are components (null is taken as none)
+//     other than at most 5 action rows (type 1), each holding 1-5 buttons
+//     (type 2) or one select menu (types 3, 5-8); a button style outside
+//     1-6; a label over 80 characters, or neither label nor emoji; a link
+//     button (style 5) without an http(s) or discord:// url of at most
+//     512 characters, or with a custom_id; another button without a
+//     custom_id of 1-100 characters, or with a url; a select menu without
+//     a custom_id; a premium button (6) without sku_id, or with a label,
+//     url or custom_id; and a custom_id used twice in one
+//     message (COMPONENT_CUSTOM_ID_DUPLICATED). Components V2 layouts
+//     (flag 1<<15) are not checked. Characters are Unicode code points. A
+//     message with no content, embeds, components, stickers, attachments
+//     or poll is code 50006.
 //   - Nonce: with "enforce_nonce":true, a nonce already used in the same
 //     channel within NonceWindow (default 5 min) returns the existing
 //     message (200, same ID) and creates nothing.
@@ -76,11 +88,36 @@
 // Created messages get snowflake IDs and are answered with a Message
 // object (id, channel_id, content, embeds, timestamp ...).
 //
-// Interactions: an INTERACTION_CREATE sent with Push registers its ID and
-// token. Its callback is accepted once (again: 400 code 40060) within
-// InteractionDeadline (default 3 s; later, or for an interaction never
-// pushed: 404 code 10062); the webhook routes of its token answer for 15
-// minutes (then, or for another token or application: 404 code 10015).
+// Interactions: an INTERACTION_CREATE sent with Push or PushInteraction
+// registers its ID and token. Its callback is accepted once (again: 400
+// code 40060) within InteractionDeadline (default 3 s; later, or for an
+// interaction never pushed: 404 code 10062); message data in callbacks
+// (types 4 and 7), follow-ups and edits is validated as above. The
+// webhook routes of its token answer for 15 minutes whatever the deadline,
+// so a deferred response (type 5) can be edited at @original or followed
+// up later (after 15 minutes, or for another token or application: 404
+// code 10015). For a component interaction, @original is the message the
+// component is on: a type 7 response updates it at once, and after type 6
+// or 7 PATCH @original edits it (DELETE deletes it).
+//
+// PushInteraction builds the INTERACTION_CREATE of a command (type 2),
+// component (3) or autocomplete (4) interaction from an InteractionSpec
+// as discordgo v0.29.0 decodes it: snowflakes, member.permissions and
+// app_permissions as strings, application_id, member in guilds and user
+// in DMs (whose channel is the bot's DM channel with the user),
+// locale and guild_locale, options typed after the registered command
+// with focused on the autocompleted one, data.resolved.channels for
+// channel options, and for components the message, data.custom_id and
+// data.component_type. It refuses what Discord would not send: a command
+// not registered (or barred from DMs), unknown or mistyped options,
+// missing required ones, values outside the choices or channel_types, a
+// custom_id the message does not carry on an enabled component. It does
+// not apply default_member_permissions, which server administrators can
+// override, so bots must check member.permissions themselves. Like Push
+// it keeps the event for sessions that will resume, and it fails when no
+// session has identified. Replies, WaitReplies and
+// DiscordReply.InteractionID find the answers.
+//
 // Bulk command overwrites check names (1-32 lower-case characters),
 // descriptions (1-100), at most 25 options and choices, and duplicate
 // names.
@@ -107,16 +144,20 @@
 // an unknown method gets 404 Not Found and is listed by Unexpected.
 //
 // Methods: getMe, getChat, getChatMember, getChatAdministrators,
-// sendMessage, sendPhoto, editMessageText, getUpdates, setMyCommands,
-// getMyCommands, deleteMyCommands, setWebhook, deleteWebhook,
-// getWebhookInfo.
+// sendMessage, sendPhoto, editMessageText, answerCallbackQuery,
+// getUpdates, setMyCommands, getMyCommands, deleteMyCommands, setWebhook,
+// deleteWebhook, getWebhookInfo. getChatMember and getChatAdministrators
+// report the first user a chat lists in Admins as its creator, the others
+// (and the bot, outside private chats) as administrators.
 //
 // sendMessage and sendPhoto are checked in this order:
 //
 //   - FailNext failures come first and store nothing.
 //   - The chat must be known (400 "Bad Request: chat not found"); a chat
 //     migrated with Migrate answers 400 with parameters.migrate_to_chat_id;
-//     a chat left with Kick answers 403 Forbidden.
+//     a chat left with Kick answers 403 Forbidden, and a private chat
+//     whose user blocked the bot (Block) 403 "Forbidden: bot was blocked
+//     by the user". The last two apply to editMessageText too.
 //   - Content, as the Bot API documents it: text 1-4096 and captions
 //     0-1024 characters after entity parsing, counted in UTF-16 code
 //     units ("message text is empty", "message is too long", "message
@@ -130,8 +171,21 @@
 //     a bare '&' (or an entity without ';') outside a tag is refused,
 //     where the server would keep it, because the documentation says to
 //     escape it. MarkdownV2 and Markdown are accepted without parsing.
-//     reply_markup and link_preview_options must be JSON objects, and URL
-//     buttons need http, https or tg URLs.
+//     reply_markup and link_preview_options must be JSON objects. An
+//     inline keyboard button needs a text and exactly one action (an
+//     empty url or callback_data counts as none, as on the server: "can't
+//     parse inline keyboard button: Text buttons are unallowed in the
+//     inline keyboard"; the server keeps the first of several actions
+//     where the fake, reading the documentation strictly, refuses them);
+//     url must be http, https or tg, and callback_data at most 64 bytes
+//     (else "BUTTON_DATA_INVALID").
+//   - Replies: reply_to_message_id, or reply_parameters.message_id
+//     (reply_parameters.chat_id is not supported), must name a message of
+//     the chat, sent by the bot or queued in an update, else 400 "Bad
+//     Request: message to be replied not found", unless
+//     allow_sending_without_reply is true, which sends it as no reply.
+//     The answer carries reply_to_message; TelegramMessage.ReplyTo
+//     records it.
 //   - Flood limits, after validation; a refused message is not stored:
 //     per chat, one message per PerChatInterval (default 1 s) with bursts
 //     of PerChatBurst (default 1, that is none: the Bots FAQ allows short
@@ -145,9 +199,27 @@
 //     rounded up and at least 1, until the message would be accepted.
 //     editMessageText is subject to the global limit only.
 //
-// getUpdates serves the updates queued with QueueUpdate or QueueText whose
-// update_id is at least offset, at most limit of them; an offset confirms
-// and drops the updates below it. With none to serve it waits up to
+// Updates: QueueText queues a text message as Telegram delivers it: from
+// the user in private chats and groups (Admins does not show in
+// messages), from @GroupAnonymousBot (1087968824) with sender_chat the
+// group for an anonymous administrator, and as a channel_post without
+// from and with sender_chat the channel in channels, bot commands marked
+// with bot_command entities. QueueTextAs posts in a group on behalf of a
+// chat: a channel (from @Channel_Bot, 136817688, sender_chat the
+// channel: someone posting as a linked channel, not an administrator) or
+// the group itself (an anonymous administrator). QueueCallback queues a
+// callback_query for a button press, with callback_data of 1-64 bytes;
+// answerCallbackQuery answers each query once (again, or an unknown ID:
+// 400 "Bad Request: query is too old and response timeout expired or
+// query ID is invalid"), with a text of at most 200 characters (else
+// "MESSAGE_TOO_LONG") and, if any, a url that is a t.me link to the bot
+// (else "URL_INVALID"); CallbackAnswers and WaitCallbackAnswers list the
+// answers.
+//
+// getUpdates serves the updates queued with QueueUpdate, QueueText,
+// QueueTextAs or QueueCallback whose update_id is at least offset, at
+// most limit of them; an offset confirms and drops the updates below it.
+// With none to serve it waits up to
 // min(timeout, LongPoll) (LongPoll defaults to 200 ms). A newer getUpdates
 // call ends a waiting one with 409 Conflict, and so does any call while a
 // webhook is set. setWebhook takes https URLs on ports 80, 88, 443 or

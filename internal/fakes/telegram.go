@@ -117,6 +117,9 @@ type Telegram struct {
 	changed      chan struct{} // closed and replaced on every change getUpdates waits for
 	webhook      string
 	commands     map[string]json.RawMessage
+	callbacks    map[string]*tgCallback // queued callback queries by ID
+	answers      []TelegramCallbackAnswer
+	nextQueryID  uint64
 	closed       bool
 }
 
@@ -136,7 +139,11 @@ type TelegramMessage struct {
 	ParseMode string
 	// Params holds every form field as sent; an uploaded file appears as
 	// "upload:<file name>".
-	Params  map[string]string
+	Params map[string]string
+	// ReplyTo is the message_id the message replies to (from
+	// reply_to_message_id or reply_parameters), 0 for none or when a
+	// missing message was let through by allow_sending_without_reply.
+	ReplyTo int
 	Created time.Time
 }
 
@@ -150,6 +157,10 @@ type tgChat struct {
 	group      slidingWindow
 	migratedTo int64
 	kicked     bool
+	blocked    bool
+	// incoming holds the messages queued in updates, by message_id, so
+	// that replies to them can be checked and rendered.
+	incoming map[int]json.RawMessage
 }
 
 // tgMessage is a stored message: as sent, and as it reads now.
@@ -159,6 +170,8 @@ type tgMessage struct {
 	ents   []TelegramEntity
 	markup json.RawMessage
 	edited time.Time
+	// replied is the message it replies to, as shown in reply_to_message.
+	replied json.RawMessage
 }
 
 type tgFailure struct {
@@ -185,6 +198,8 @@ func NewTelegram(opts TelegramOptions) *Telegram {
 		nextUpdateID: 1000,
 		changed:      make(chan struct{}),
 		commands:     make(map[string]json.RawMessage),
+		callbacks:    make(map[string]*tgCallback),
+		nextQueryID:  4382000000000000000,
 		handlers:     telegramMethods(),
 	}
 	for _, c := range opts.Chats {
@@ -219,9 +234,10 @@ func (t *Telegram) addChat(spec string) *tgChat {
 	c := t.chats[id]
 	if c == nil {
 		c = &tgChat{
-			id:    id,
-			typ:   defaultChatType(id, name),
-			group: slidingWindow{limit: t.opts.GroupLimit, window: t.opts.GroupWindow},
+			id:       id,
+			typ:      defaultChatType(id, name),
+			group:    slidingWindow{limit: t.opts.GroupLimit, window: t.opts.GroupWindow},
+			incoming: make(map[int]json.RawMessage),
 		}
 		t.chats[id] = c
 	}
@@ -353,6 +369,27 @@ func (t *Telegram) Kick(chat string) {
 	defer t.mu.Unlock()
 	if c := t.chat(chat); c != nil {
 		c.kicked = true
+	}
+}
+
+// Block has the user of a private chat block the bot: sendMessage,
+// sendPhoto and editMessageText to it answer 403 "Forbidden: bot was
+// blocked by the user" until Unblock. It does nothing to other chats (use
+// Kick for groups and channels).
+func (t *Telegram) Block(chat string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if c := t.chat(chat); c != nil && c.typ == "private" {
+		c.blocked = true
+	}
+}
+
+// Unblock undoes Block.
+func (t *Telegram) Unblock(chat string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if c := t.chat(chat); c != nil {
+		c.blocked = false
 	}
 }
 

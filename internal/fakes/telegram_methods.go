@@ -55,6 +55,7 @@ func telegramMethods() map[string]tgHandler {
 		"setwebhook":            (*Telegram).setWebhook,
 		"deletewebhook":         (*Telegram).deleteWebhook,
 		"getwebhookinfo":        (*Telegram).getWebhookInfo,
+		"answercallbackquery":   (*Telegram).answerCallbackQuery,
 	}
 }
 
@@ -188,7 +189,7 @@ func (t *Telegram) targetChat(chatID string) (*tgChat, response, bool) {
 		return nil, tgError(http.StatusBadRequest, "Bad Request: group chat was upgraded to a supergroup chat",
 			map[string]any{"migrate_to_chat_id": c.migratedTo}), false
 	}
-	if c.kicked {
+	if c.kicked || c.blocked {
 		if c.typ == "private" {
 			return nil, tgError(http.StatusForbidden, "Forbidden: bot was blocked by the user", nil), false
 		}
@@ -244,6 +245,10 @@ func (t *Telegram) send(method string, p tgParams, now time.Time) response {
 	if p.present("link_preview_options") && !jsonObject(p["link_preview_options"]) {
 		return badRequest("can't parse link preview options JSON object")
 	}
+	replyTo, replied, resp, ok := t.replyTarget(chat, p)
+	if !ok {
+		return resp
+	}
 	if resp, limited := t.limit(chat, now); limited {
 		return resp
 	}
@@ -252,12 +257,49 @@ func (t *Telegram) send(method string, p tgParams, now time.Time) response {
 		TelegramMessage: TelegramMessage{
 			MessageID: chat.nextMsgID, Chat: p["chat_id"], ChatID: chat.id, Method: method,
 			Text: text, Plain: plain, Entities: ents, ParseMode: p["parse_mode"],
-			Params: maps(p), Created: now,
+			Params: maps(p), ReplyTo: replyTo, Created: now,
 		},
-		markup: markup, plain: plain, ents: ents,
+		markup: markup, plain: plain, ents: ents, replied: replied,
 	}
 	t.messages = append(t.messages, m)
 	return tgResult(t.messageJSON(chat, m))
+}
+
+// replyTarget reads reply_to_message_id, or reply_parameters (whose
+// chat_id is not supported), and returns the message_id replied to (0 for
+// none) and that message as the Bot API shows it.
+func (t *Telegram) replyTarget(chat *tgChat, p tgParams) (int, json.RawMessage, response, bool) {
+	id, allow := 0, p["allow_sending_without_reply"] == "true"
+	if p.present("reply_parameters") {
+		var rp struct {
+			MessageID int  `json:"message_id"`
+			Allow     bool `json:"allow_sending_without_reply"`
+		}
+		if json.Unmarshal([]byte(p["reply_parameters"]), &rp) != nil || rp.MessageID == 0 {
+			return 0, nil, badRequest("can't parse reply parameters JSON object"), false
+		}
+		id, allow = rp.MessageID, rp.Allow
+	} else if p.present("reply_to_message_id") {
+		id, _ = strconv.Atoi(p["reply_to_message_id"])
+	}
+	if id == 0 {
+		return 0, nil, response{}, true
+	}
+	if raw := chat.incoming[id]; raw != nil {
+		return id, raw, response{}, true
+	}
+	for _, m := range t.messages {
+		if m.ChatID == chat.id && m.MessageID == id {
+			shown := t.messageJSON(chat, m)
+			delete(shown, "reply_to_message")
+			raw, _ := json.Marshal(shown)
+			return id, raw, response{}, true
+		}
+	}
+	if allow {
+		return 0, nil, response{}, true
+	}
+	return 0, nil, badRequest("message to be replied not found"), false
 }
 
 func maps(p tgParams) map[string]string {
@@ -354,23 +396,52 @@ func replyMarkup(p tgParams) (json.RawMessage, response, bool) {
 		}
 		for _, row := range rows {
 			for _, b := range row {
-				if s, _ := b["text"].(string); s == "" {
-					return nil, badRequest("can't parse inline keyboard button: Field \"text\" must be of type String"), false
-				}
-				if u, ok := b["url"].(string); ok {
-					pu, err := url.Parse(u)
-					if err != nil || !(pu.Scheme == "http" || pu.Scheme == "https" || pu.Scheme == "tg") || pu.Host == "" && pu.Scheme != "tg" {
-						return nil, badRequest(fmt.Sprintf("inline keyboard button URL '%s' is invalid: Wrong HTTP URL", u)), false
-					}
-					continue
-				}
-				if len(b) == 1 {
-					return nil, badRequest("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"), false
+				if resp, ok := checkInlineButton(b); !ok {
+					return nil, resp, false
 				}
 			}
 		}
 	}
 	return json.RawMessage(raw), response{}, true
+}
+
+// inlineButtonActions are the fields that give an inline keyboard button
+// its action; a button takes exactly one.
+var inlineButtonActions = []string{"url", "callback_data", "login_url", "web_app", "switch_inline_query",
+	"switch_inline_query_current_chat", "switch_inline_query_chosen_chat", "copy_text", "callback_game", "pay"}
+
+// checkInlineButton checks one inline keyboard button. Like the Bot API
+// server, it treats an empty url or callback_data as absent.
+func checkInlineButton(b map[string]any) (response, bool) {
+	const prefix = "can't parse inline keyboard button: "
+	if s, _ := b["text"].(string); s == "" {
+		return badRequest(prefix + "Field \"text\" must be of type String"), false
+	}
+	var actions []string
+	for _, k := range inlineButtonActions {
+		if v, ok := b[k]; ok && v != nil && v != false && !(v == "" && (k == "url" || k == "callback_data")) {
+			actions = append(actions, k)
+		}
+	}
+	switch {
+	case len(actions) == 0:
+		return badRequest(prefix + "Text buttons are unallowed in the inline keyboard"), false
+	case len(actions) > 1:
+		return badRequest(prefix + "exactly one of the optional fields must be used, got " + strings.Join(actions, " and ")), false
+	}
+	if v, ok := b["callback_data"]; ok && v != "" {
+		if s, isString := v.(string); !isString || len(s) > maxCallbackData {
+			return badRequest("BUTTON_DATA_INVALID"), false
+		}
+	}
+	if v, ok := b["url"]; ok && v != "" {
+		u, _ := v.(string)
+		pu, err := url.Parse(u)
+		if err != nil || !(pu.Scheme == "http" || pu.Scheme == "https" || pu.Scheme == "tg") || pu.Host == "" && pu.Scheme != "tg" {
+			return badRequest(fmt.Sprintf("inline keyboard button URL '%s' is invalid: Wrong HTTP URL", u)), false
+		}
+	}
+	return response{}, true
 }
 
 // messageJSON renders a message as the Bot API returns it.
@@ -398,6 +469,9 @@ func (t *Telegram) messageJSON(chat *tgChat, m *tgMessage) map[string]any {
 	}
 	if m.markup != nil {
 		res["reply_markup"] = m.markup
+	}
+	if m.replied != nil {
+		res["reply_to_message"] = m.replied
 	}
 	if !m.edited.IsZero() {
 		res["edit_date"] = m.edited.Unix()
@@ -473,19 +547,31 @@ func (t *Telegram) getChatMember(p tgParams, now time.Time) response {
 	if err != nil || uid <= 0 {
 		return badRequest("invalid user_id specified")
 	}
-	status := "member"
-	if uid == t.opts.BotID && c.typ != "private" || slices.Contains(c.admins, uid) {
-		status = "administrator"
+	return tgResult(t.member(uid, c.status(uid, t.opts.BotID)))
+}
+
+// status is a user's status in a chat: the first of the chat's Admins is
+// its creator, the others and the bot (outside private chats)
+// administrators, everyone else a member.
+func (c *tgChat) status(uid, botID int64) string {
+	switch {
+	case len(c.admins) > 0 && c.admins[0] == uid:
+		return "creator"
+	case uid == botID && c.typ != "private" || slices.Contains(c.admins, uid):
+		return "administrator"
 	}
-	return tgResult(t.member(uid, status))
+	return "member"
 }
 
 func (t *Telegram) member(uid int64, status string) map[string]any {
-	user := map[string]any{"id": uid, "is_bot": false, "first_name": "User " + strconv.FormatInt(uid, 10)}
+	user := tgUser(uid)
 	if uid == t.opts.BotID {
 		user = t.botUser()
 	}
 	m := map[string]any{"user": user, "status": status}
+	if status == "creator" {
+		m["is_anonymous"] = false
+	}
 	if status == "administrator" {
 		for _, k := range []string{"can_manage_chat", "can_delete_messages", "can_restrict_members", "can_change_info",
 			"can_invite_users", "can_post_messages", "can_edit_messages", "can_pin_messages"} {
@@ -512,7 +598,7 @@ func (t *Telegram) getChatAdministrators(p tgParams, now time.Time) response {
 	}
 	list := []any{}
 	for _, uid := range c.admins {
-		list = append(list, t.member(uid, "administrator"))
+		list = append(list, t.member(uid, c.status(uid, t.opts.BotID)))
 	}
 	return tgResult(list)
 }

@@ -347,7 +347,7 @@ func TestTelegramChatsAndMembers(t *testing.T) {
 		Token:     tgToken,
 		Chats:     []string{"-1001", "@news", "7"},
 		ChatTypes: map[string]string{"-1001": "supergroup"},
-		Admins:    map[string][]int64{"-1001": {500}},
+		Admins:    map[string][]int64{"-1001": {499, 500}},
 	})
 	defer tg.Close()
 	bot := newBot(t, tg)
@@ -356,14 +356,14 @@ func TestTelegramChatsAndMembers(t *testing.T) {
 	if err != nil || chat.Type != "channel" || chat.ID >= 0 || chat.UserName != "news" {
 		t.Errorf("GetChat(@news) = %+v, %v", chat, err)
 	}
-	for user, want := range map[int64]string{500: "administrator", 501: "member"} {
+	for user, want := range map[int64]string{499: "creator", 500: "administrator", 501: "member", 123456: "administrator"} {
 		m, err := bot.GetChatMember(tgbotapi.GetChatMemberConfig{ChatConfigWithUser: tgbotapi.ChatConfigWithUser{ChatID: -1001, UserID: user}})
 		if err != nil || m.Status != want {
 			t.Errorf("member %d = %+v, %v; want %s", user, m, err, want)
 		}
 	}
 	admins, err := bot.GetChatAdministrators(tgbotapi.ChatAdministratorsConfig{ChatConfig: tgbotapi.ChatConfig{ChatID: -1001}})
-	if err != nil || len(admins) != 1 || !admins[0].IsAdministrator() || admins[0].User.ID != 500 {
+	if err != nil || len(admins) != 2 || !admins[0].IsCreator() || admins[0].User.ID != 499 || !admins[1].IsAdministrator() || admins[1].User.ID != 500 {
 		t.Errorf("admins = %+v, %v", admins, err)
 	}
 	if _, err := bot.GetChat(tgbotapi.ChatInfoConfig{ChatConfig: tgbotapi.ChatConfig{ChatID: 5}}); tgErr(t, err).Message != "Bad Request: chat not found" {

@@ -108,6 +108,7 @@ func (t *Telegram) queueLocked(m map[string]json.RawMessage) int {
 		t.nextUpdateID++
 		m["update_id"] = json.RawMessage(strconv.Itoa(id))
 	}
+	t.noteIncoming(m)
 	raw, _ := json.Marshal(m)
 	t.updates = append(t.updates, tgUpdate{id: id, raw: raw})
 	sort.SliceStable(t.updates, func(a, b int) bool { return t.updates[a].id < t.updates[b].id })
@@ -115,13 +116,21 @@ func (t *Telegram) queueLocked(m map[string]json.RawMessage) int {
 	return id
 }
 
+// channelBot is the user Telegram shows as the sender of messages posted
+// in a group on behalf of a channel (@Channel_Bot).
+const channelBot = 136817688
+
 // QueueText queues an update carrying a text message from user fromID in
 // a chat (numeric ID or @username), and returns its update_id. In a
-// channel the update is a channel_post signed by the channel; fromID
-// 1087968824 (@GroupAnonymousBot) makes an anonymous administrator's
-// message in a group. A text starting with '/' gets the bot_command
-// entity Telegram adds, so that tgbotapi's Message.IsCommand works. It
-// returns 0 when the chat is unknown.
+// private chat or a group, message.from is the user (Admins changes
+// nothing in the message, as on Telegram); fromID 1087968824
+// (@GroupAnonymousBot) makes an anonymous administrator's message in a
+// group, with sender_chat the group itself. In a channel the update is a
+// channel_post without from, signed by the channel in sender_chat. Bot
+// commands ("/follow", "/follow@news_bot" at the start of the text or
+// after a space) get the bot_command entities Telegram adds, so that
+// tgbotapi's Message.IsCommand works. It returns 0 when the chat is
+// unknown.
 func (t *Telegram) QueueText(chat string, fromID int64, text string) int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -129,25 +138,125 @@ func (t *Telegram) QueueText(chat string, fromID int64, text string) int {
 	if c == nil {
 		return 0
 	}
-	c.nextMsgID++
-	msg := map[string]any{
-		"message_id": c.nextMsgID, "date": time.Now().Unix(), "chat": c.json(), "text": text,
-	}
-	if strings.HasPrefix(text, "/") {
-		cmd, _, _ := strings.Cut(text, " ")
-		msg["entities"] = []TelegramEntity{{Type: "bot_command", Offset: 0, Length: utf16Count(cmd)}}
-	}
-	key := "message"
+	key, msg := "message", t.textMessage(c, text)
 	switch {
 	case c.typ == "channel":
 		key = "channel_post"
 		msg["sender_chat"] = c.json()
-	case fromID == anonymousAdmin:
+	case fromID == anonymousAdmin && c.typ != "private":
 		msg["from"] = map[string]any{"id": anonymousAdmin, "is_bot": true, "first_name": "Group", "username": "GroupAnonymousBot"}
 		msg["sender_chat"] = c.json()
 	default:
-		msg["from"] = map[string]any{"id": fromID, "is_bot": false, "first_name": "User " + strconv.FormatInt(fromID, 10)}
+		msg["from"] = tgUser(fromID)
 	}
 	raw, _ := json.Marshal(msg)
 	return t.queueLocked(map[string]json.RawMessage{key: raw})
+}
+
+// QueueTextAs queues a text message posted in a group or supergroup on
+// behalf of senderChat, and returns its update_id. A senderChat other than
+// the group is a channel (someone posting as a linked channel, not an
+// administrator of the group): from is the placeholder @Channel_Bot
+// (136817688) and sender_chat the channel. The group itself as senderChat
+// is an anonymous administrator, as QueueText with fromID 1087968824.
+// senderChat is a chat the fake knows (numeric ID or @username) or else
+// the numeric ID of a channel the bot is not in. It returns 0 when chat is
+// unknown or not a group, or senderChat cannot post there.
+func (t *Telegram) QueueTextAs(chat, senderChat, text string) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	c := t.chat(chat)
+	if c == nil || c.typ != "group" && c.typ != "supergroup" {
+		return 0
+	}
+	sender := t.chat(senderChat)
+	if sender == nil {
+		id, err := strconv.ParseInt(senderChat, 10, 64)
+		if err != nil || defaultChatType(id, "") != "channel" {
+			return 0
+		}
+		sender = &tgChat{id: id, typ: "channel"}
+	}
+	msg := t.textMessage(c, text)
+	switch {
+	case sender == c:
+		msg["from"] = map[string]any{"id": anonymousAdmin, "is_bot": true, "first_name": "Group", "username": "GroupAnonymousBot"}
+	case sender.typ == "channel":
+		msg["from"] = map[string]any{"id": channelBot, "is_bot": true, "first_name": "Channel", "username": "Channel_Bot"}
+	default:
+		return 0
+	}
+	msg["sender_chat"] = sender.json()
+	raw, _ := json.Marshal(msg)
+	return t.queueLocked(map[string]json.RawMessage{"message": raw})
+}
+
+// textMessage starts an incoming text message in a chat, with a new
+// message_id and the entities of its bot commands. t.mu is held.
+func (t *Telegram) textMessage(c *tgChat, text string) map[string]any {
+	c.nextMsgID++
+	msg := map[string]any{"message_id": c.nextMsgID, "date": time.Now().Unix(), "chat": c.json(), "text": text}
+	if ents := commandEntities(text); len(ents) > 0 {
+		msg["entities"] = ents
+	}
+	return msg
+}
+
+// commandEntities finds the bot commands in a text as Telegram marks
+// them: '/' at the start or after a character that is not part of a word,
+// 1-64 letters, digits or '_', then optionally '@' and a bot username.
+// Offsets and lengths are in UTF-16 code units.
+func commandEntities(text string) []TelegramEntity {
+	word := func(b byte) bool {
+		return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '_'
+	}
+	run := func(i int) int {
+		j := i
+		for j < len(text) && word(text[j]) {
+			j++
+		}
+		return j
+	}
+	var ents []TelegramEntity
+	for i := 0; i < len(text); i++ {
+		if text[i] != '/' || i > 0 && (word(text[i-1]) || strings.ContainsRune("/<>", rune(text[i-1]))) {
+			continue
+		}
+		end := run(i + 1)
+		if n := end - i - 1; n < 1 || n > 64 {
+			continue
+		}
+		if end < len(text) && text[end] == '@' {
+			if u := run(end + 1); u-end-1 >= 3 && u-end-1 <= 32 {
+				end = u
+			}
+		}
+		ents = append(ents, TelegramEntity{Type: "bot_command", Offset: utf16Count(text[:i]), Length: utf16Count(text[i:end])})
+		i = end - 1
+	}
+	return ents
+}
+
+// noteIncoming remembers the message or channel post an update carries
+// in its chat, so that the bot can reply to it. t.mu is held.
+func (t *Telegram) noteIncoming(update map[string]json.RawMessage) {
+	for _, key := range []string{"message", "channel_post"} {
+		raw, ok := update[key]
+		if !ok {
+			continue
+		}
+		var m struct {
+			MessageID int `json:"message_id"`
+			Chat      struct {
+				ID int64 `json:"id"`
+			} `json:"chat"`
+		}
+		if json.Unmarshal(raw, &m) != nil || m.MessageID < 1 {
+			continue
+		}
+		if c := t.chats[m.Chat.ID]; c != nil {
+			c.incoming[m.MessageID] = raw
+			c.nextMsgID = max(c.nextMsgID, m.MessageID)
+		}
+	}
 }

@@ -47,3 +47,34 @@ func (t *Telegram) WaitMessages(ctx context.Context, chat string, n int) ([]Tele
 	}
 	return msgs, nil
 }
+
+// WaitReplies waits until an interaction has at least n replies (its
+// callback, edits of its original response, follow-ups and their edits;
+// see Replies) and returns them all, in order. When ctx ends first it
+// returns those there are and an error wrapping ctx.Err().
+func (d *Discord) WaitReplies(ctx context.Context, interactionID string, n int) ([]DiscordReply, error) {
+	replies, err := waitUntil(ctx, n, func() []DiscordReply {
+		var out []DiscordReply
+		for _, r := range d.Replies() {
+			if r.InteractionID == interactionID {
+				out = append(out, r)
+			}
+		}
+		return out
+	})
+	if err != nil {
+		return replies, fmt.Errorf("discord interaction %s: %w", interactionID, err)
+	}
+	return replies, nil
+}
+
+// WaitCallbackAnswers waits until at least n callback queries have been
+// answered and returns every answer, in order. When ctx ends first it
+// returns those there are and an error wrapping ctx.Err().
+func (t *Telegram) WaitCallbackAnswers(ctx context.Context, n int) ([]TelegramCallbackAnswer, error) {
+	answers, err := waitUntil(ctx, n, t.CallbackAnswers)
+	if err != nil {
+		return answers, fmt.Errorf("telegram callback answers: %w", err)
+	}
+	return answers, nil
+}
