@@ -34,8 +34,12 @@ type Config struct {
 	FeedTimeout  time.Duration `split_words:"true" default:"30s" desc:"How long one feed fetch may take before it counts as failed."`
 	Backlog      int           `default:"0" desc:"How many of a feed's newest items are posted when Herald first sees it; the rest count as already posted."`
 
+	Commands   bool `default:"true" desc:"Answer readers' commands (/follow, /search ...) on every configured platform: false makes Herald post only."`
+	MaxFollows int  `split_words:"true" default:"50" desc:"How many topics one reader, group or channel may follow."`
+
 	DiscordToken    string `split_words:"true" desc:"Discord bot token. Without it Herald does not post to Discord."`
 	DiscordChannels List   `split_words:"true" desc:"Discord channel IDs that receive every article, comma-separated."`
+	DiscordGuildID  string `split_words:"true" desc:"Register the slash commands in this server only, where they appear at once (for testing); empty registers them globally."`
 	DiscordAPIUrl   string `split_words:"true" default:"https://discord.com" desc:"Discord API base: REST at BASE/api/v9, gateway as BASE/api/v9/gateway names it."`
 
 	TelegramToken  string `split_words:"true" desc:"Telegram bot token from @BotFather. Without it Herald does not post to Telegram."`
@@ -137,6 +141,7 @@ func parseError(err error) *Error {
 	want := map[string]string{
 		"time.Duration": "a Go duration such as 90s, 2m or 1h",
 		"int":           "a whole number such as 0 or 5",
+		"bool":          "true or false",
 	}[pe.TypeName]
 	if want == "" {
 		want = "a value of type " + pe.TypeName
@@ -182,6 +187,12 @@ func (c Config) Validate() Errors {
 	}
 	if c.Backlog < 0 {
 		bad("BACKLOG", "%d is negative: use 0 or more", c.Backlog)
+	}
+	if c.MaxFollows < 1 {
+		bad("MAX_FOLLOWS", "%d is too few: use 1 or more", c.MaxFollows)
+	}
+	if c.DiscordGuildID != "" && !snowflake.MatchString(c.DiscordGuildID) {
+		bad("DISCORD_GUILD_ID", "%q is not a Discord server ID (digits only; right-click the server, Copy Server ID)", c.DiscordGuildID)
 	}
 	for _, ch := range c.DiscordChannels {
 		if !snowflake.MatchString(ch) {
@@ -239,11 +250,13 @@ func (c Config) Targets() []herald.Target {
 // Warnings are things that work but are probably not what the admin meant.
 func (c Config) Warnings() []string {
 	var ws []string
-	if c.DiscordToken != "" && len(c.DiscordChannels) == 0 {
-		ws = append(ws, "HERALD_DISCORD_TOKEN is set but HERALD_DISCORD_CHANNELS names no channel: nothing will be posted to Discord")
+	// With commands on, a bot without channels still delivers what
+	// readers follow.
+	if c.DiscordToken != "" && len(c.DiscordChannels) == 0 && !c.Commands {
+		ws = append(ws, "HERALD_DISCORD_TOKEN is set but HERALD_DISCORD_CHANNELS names no channel and HERALD_COMMANDS is false: nothing will be posted to Discord")
 	}
-	if c.TelegramToken != "" && len(c.TelegramChats) == 0 {
-		ws = append(ws, "HERALD_TELEGRAM_TOKEN is set but HERALD_TELEGRAM_CHATS names no chat: nothing will be posted to Telegram")
+	if c.TelegramToken != "" && len(c.TelegramChats) == 0 && !c.Commands {
+		ws = append(ws, "HERALD_TELEGRAM_TOKEN is set but HERALD_TELEGRAM_CHATS names no chat and HERALD_COMMANDS is false: nothing will be posted to Telegram")
 	}
 	for _, k := range Unknown() {
 		ws = append(ws, k+" is not a Herald variable (see `herald env`); it is ignored")

@@ -36,7 +36,8 @@ func TestLoadDefaultsAndLists(t *testing.T) {
 	}
 	if c.Database != "herald.db" || c.PollInterval != 2*time.Minute || c.Backlog != 0 ||
 		c.DiscordAPIUrl != "https://discord.com" || c.TelegramAPIUrl != "https://api.telegram.org" ||
-		c.FeedTimeout != 30*time.Second || c.LogLevel != "info" || c.LogFormat != "text" {
+		c.FeedTimeout != 30*time.Second || c.LogLevel != "info" || c.LogFormat != "text" ||
+		!c.Commands || c.MaxFollows != 50 || c.DiscordGuildID != "" {
 		t.Errorf("defaults not applied: %+v", c)
 	}
 	want := []herald.Target{{Platform: herald.Telegram, Chat: "-1001234567890"}, {Platform: herald.Telegram, Chat: "@newsroom"}}
@@ -75,6 +76,9 @@ func TestLoadErrors(t *testing.T) {
 		{"chats without token", map[string]string{"HERALD_TELEGRAM_CHATS": "@newsroom"}, "HERALD_TELEGRAM_TOKEN", "is empty"},
 		{"api url", map[string]string{"HERALD_TELEGRAM_API_URL": "localhost:8081"}, "HERALD_TELEGRAM_API_URL", "not an http(s) URL"},
 		{"log level", map[string]string{"HERALD_LOG_LEVEL": "loud"}, "HERALD_LOG_LEVEL", "want debug, info, warn or error"},
+		{"commands", map[string]string{"HERALD_COMMANDS": "maybe"}, "HERALD_COMMANDS", "true or false"},
+		{"max follows", map[string]string{"HERALD_MAX_FOLLOWS": "0"}, "HERALD_MAX_FOLLOWS", "too few"},
+		{"guild id", map[string]string{"HERALD_DISCORD_GUILD_ID": "my server"}, "HERALD_DISCORD_GUILD_ID", "not a Discord server ID"},
 		{"log format", map[string]string{"HERALD_LOG_FORMAT": "xml"}, "HERALD_LOG_FORMAT", "want text or json"},
 	}
 	for _, tt := range tests {
@@ -112,6 +116,7 @@ func TestUsageListsEveryVariable(t *testing.T) {
 	out := sb.String()
 	for _, key := range []string{
 		"HERALD_FEEDS", "HERALD_DATABASE", "HERALD_POLL_INTERVAL", "HERALD_FEED_TIMEOUT", "HERALD_BACKLOG",
+		"HERALD_COMMANDS", "HERALD_MAX_FOLLOWS", "HERALD_DISCORD_GUILD_ID",
 		"HERALD_DISCORD_TOKEN", "HERALD_DISCORD_CHANNELS", "HERALD_DISCORD_API_URL",
 		"HERALD_TELEGRAM_TOKEN", "HERALD_TELEGRAM_CHATS", "HERALD_TELEGRAM_API_URL",
 		"HERALD_HTTP_ADDR", "HERALD_LOG_LEVEL", "HERALD_LOG_FORMAT",
@@ -120,7 +125,7 @@ func TestUsageListsEveryVariable(t *testing.T) {
 			t.Errorf("usage lacks %s", key)
 		}
 	}
-	if len(Keys()) != 14 {
+	if len(Keys()) != 17 {
 		t.Errorf("Keys() = %v: a new variable needs a line in this test and in the README", Keys())
 	}
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n")[1:] {
@@ -152,5 +157,16 @@ func TestLevel(t *testing.T) {
 		if got := (Config{LogLevel: in}).Level(); got != want {
 			t.Errorf("Level(%q) = %v, want %v", in, got, want)
 		}
+	}
+}
+
+func TestTokenWithoutTargetsWarnsOnlyWithoutCommands(t *testing.T) {
+	c := Config{Feeds: List{"https://a.example/rss"}, TelegramToken: "1:x", Commands: true}
+	if ws := c.Warnings(); len(ws) != 0 {
+		t.Errorf("a commands-only bot warned: %q", ws)
+	}
+	c.Commands = false
+	if ws := strings.Join(c.Warnings(), "\n"); !strings.Contains(ws, "nothing will be posted to Telegram") {
+		t.Errorf("a bot that can post nowhere did not warn: %q", ws)
 	}
 }

@@ -12,12 +12,14 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
 	"golang.org/x/time/rate"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/bots"
 	"github.com/heraldhq/herald/formatter"
 )
 
@@ -44,10 +46,14 @@ type Options struct {
 
 // Bot is a Discord bot that posts articles.
 type Bot struct {
-	s      *discordgo.Session
-	log    *slog.Logger
-	global *rate.Limiter
-	retry  time.Duration
+	s       *discordgo.Session
+	log     *slog.Logger
+	global  *rate.Limiter
+	retry   time.Duration
+	handler *bots.Handler
+
+	mu  sync.Mutex
+	dms map[string]string // DM channel IDs by user ID
 }
 
 // New prepares a bot; it makes no request.
@@ -78,7 +84,7 @@ func New(opts Options) (*Bot, error) {
 	s.MaxRestRetries = 0
 	s.ShouldRetryOnRateLimit = false
 	s.Identify.Intents = discordgo.IntentsGuilds
-	b := &Bot{s: s, log: opts.Log, global: rate.NewLimiter(globalRate, 1), retry: opts.GatewayRetry}
+	b := &Bot{s: s, log: opts.Log, global: rate.NewLimiter(globalRate, 1), retry: opts.GatewayRetry, dms: make(map[string]string)}
 	s.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) {
 		name := ""
 		if r.User != nil {
@@ -150,12 +156,21 @@ type messageWithNonce struct {
 	EnforceNonce bool   `json:"enforce_nonce,omitempty"`
 }
 
-// Send posts the delivery's article to its channel.
+// Send posts the delivery's article to its channel, or to a user's direct
+// messages when the target is DMPrefix+userID.
 func (b *Bot) Send(ctx context.Context, d herald.Delivery) (string, error) {
+	channelID := d.Target.Chat
+	if userID, ok := isDM(channelID); ok {
+		id, err := b.dmChannel(ctx, userID)
+		if err != nil {
+			return "", err
+		}
+		channelID = id
+	}
 	if err := b.global.Wait(ctx); err != nil {
 		return "", err
 	}
-	endpoint := discordgo.EndpointChannelMessages(d.Target.Chat)
+	endpoint := discordgo.EndpointChannelMessages(channelID)
 	body := messageWithNonce{
 		MessageSend:  formatter.Discord(d.Article),
 		Nonce:        Nonce(d),
@@ -208,6 +223,8 @@ func classify(err error) error {
 		switch {
 		case status >= 500, status == http.StatusUnauthorized, status == http.StatusRequestTimeout:
 			return fmt.Errorf("%s: %w", reason, err)
+		case re.Message != nil && re.Message.Code == discordgo.ErrCodeCannotSendMessagesToThisUser:
+			return &herald.PermanentError{Reason: reason, Err: fmt.Errorf("%w: %w", herald.ErrUnreachable, err)}
 		case status >= 400:
 			return &herald.PermanentError{Reason: reason, Err: err}
 		}

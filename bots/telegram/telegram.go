@@ -244,7 +244,12 @@ func classify(err error) error {
 		return &herald.RateLimitError{RetryAfter: wait, Err: te}
 	case te.MigrateToChatID != 0:
 		return &herald.PermanentError{Reason: fmt.Sprintf("%s (chat moved to %d)", te.Message, te.MigrateToChatID), Err: te}
-	case te.Code == http.StatusBadRequest || te.Code == http.StatusForbidden:
+	case te.Code == http.StatusForbidden:
+		// Blocked by the user, kicked from the group, or never started
+		// by the user: nobody will read what is sent there.
+		return &herald.PermanentError{Reason: fmt.Sprintf("telegram %d: %s", te.Code, te.Message),
+			Err: fmt.Errorf("%w: %w", herald.ErrUnreachable, te)}
+	case te.Code == http.StatusBadRequest:
 		return &herald.PermanentError{Reason: fmt.Sprintf("telegram %d: %s", te.Code, te.Message), Err: te}
 	}
 	return fmt.Errorf("telegram %d: %s", te.Code, te.Message)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/bots"
 	"github.com/heraldhq/herald/bots/console"
 	"github.com/heraldhq/herald/bots/discord"
 	"github.com/heraldhq/herald/bots/telegram"
@@ -39,7 +40,11 @@ func run(ctx context.Context, cfg config.Config, stdout io.Writer, log *slog.Log
 	// period, so a send in flight at SIGTERM can finish and be recorded.
 	botCtx, cancelBots := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelBots()
-	senders, closeBots, err := platforms(botCtx, cfg, stdout, log)
+	var handler *bots.Handler
+	if cfg.Commands {
+		handler = bots.NewHandler(st, log, bots.Options{MaxFollows: cfg.MaxFollows})
+	}
+	senders, closeBots, err := platforms(botCtx, ctx, cfg, st, handler, stdout, log)
 	if err != nil {
 		return err
 	}
@@ -82,9 +87,11 @@ func run(ctx context.Context, cfg config.Config, stdout io.Writer, log *slog.Log
 }
 
 // platforms builds a sender per configured platform, or the console outlet
-// when none is configured. The caller calls the returned function to close
+// when none is configured, and with a handler answers readers' commands
+// until listenCtx ends. The caller calls the returned function to close
 // them; on error nothing is left open.
-func platforms(ctx context.Context, cfg config.Config, stdout io.Writer, log *slog.Logger) (_ map[herald.Platform]dispatch.Sender, _ func(), err error) {
+func platforms(ctx, listenCtx context.Context, cfg config.Config, st herald.Store, handler *bots.Handler,
+	stdout io.Writer, log *slog.Logger) (_ map[herald.Platform]dispatch.Sender, _ func(), err error) {
 	senders := map[herald.Platform]dispatch.Sender{}
 	var closers []func()
 	closeAll := func() {
@@ -112,6 +119,9 @@ func platforms(ctx context.Context, cfg config.Config, stdout io.Writer, log *sl
 			log.Info("discord bot ready", "username", me.Username)
 		}
 		senders[herald.Discord] = bot
+		if handler != nil {
+			bot.EnableCommands(handler, cfg.DiscordGuildID)
+		}
 		// The gateway is not needed to post; open it in the background so
 		// a slow gateway never delays the first post.
 		gatewayCtx, stopGateway := context.WithCancel(ctx)
@@ -134,6 +144,16 @@ func platforms(ctx context.Context, cfg config.Config, stdout io.Writer, log *sl
 			log.Info("telegram bot ready", "username", me.UserName)
 		}
 		senders[herald.Telegram] = bot
+		if handler != nil {
+			listening := make(chan struct{})
+			go func() {
+				defer close(listening)
+				if err := bot.Listen(listenCtx, handler, st); err != nil && listenCtx.Err() == nil {
+					log.Error("telegram commands stopped", "err", err)
+				}
+			}()
+			closers = append(closers, func() { <-listening })
+		}
 	}
 	if len(senders) == 0 {
 		senders[herald.Console] = console.New(stdout)
