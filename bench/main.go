@@ -4,8 +4,9 @@
 // how late posts arrive and whether a burst is delivered whole, once, in
 // order and without tripping a rate limit.
 //
-//	go run ./bench            # 300-article burst: about five minutes
-//	go run ./bench -n 50      # a shorter run
+//	go run ./bench              # 300-article burst: about five minutes
+//	go run ./bench -n 50        # a shorter run
+//	go run ./bench -commands 500  # command acknowledgement time instead
 package main
 
 import (
@@ -36,6 +37,7 @@ func main() {
 	poll := flag.Duration("poll", 2*time.Second, "HERALD_POLL_INTERVAL for the run")
 	chat := flag.String("chat", "7", "Telegram chat: a positive ID is a private chat (1 msg/s), a negative one a channel (20 msg/min)")
 	bin := flag.String("bin", "", "herald binary to run (default: build ./cmd/herald)")
+	commands := flag.Int("commands", 0, "measure the acknowledgement of this many commands per platform instead of posting")
 	flag.Parse()
 	log.SetFlags(0)
 
@@ -52,6 +54,11 @@ func main() {
 		if err := build.Run(); err != nil {
 			log.Fatalf("build: %v", err)
 		}
+	}
+
+	if *commands > 0 {
+		benchCommands(*bin, dir, *commands)
+		return
 	}
 
 	discord := fakes.NewDiscord(fakes.DiscordOptions{Token: discordToken, Channels: []string{channel}})
