@@ -161,6 +161,13 @@ type interactionExtra struct {
 // onInteraction answers one interaction: a command, an autocompletion or
 // a button press.
 func (b *Bot) onInteraction(raw json.RawMessage, received time.Time) {
+	// discordgo runs each handler in a goroutine of its own, where a
+	// panic would end the process; one bad interaction must not.
+	defer func() {
+		if v := recover(); v != nil {
+			b.log.Error("discord: interaction handler panicked", "panic", v)
+		}
+	}()
 	var i discordgo.Interaction
 	if err := json.Unmarshal(raw, &i); err != nil {
 		b.log.Warn("discord: undecodable interaction", "err", err)

@@ -131,3 +131,54 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+func TestMalformedInteractionsDoNotStopTheBot(t *testing.T) {
+	fake := fakes.NewDiscord(fakes.DiscordOptions{Token: token, Channels: []string{"111"}, GuildID: "300"})
+	defer fake.Close()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	bot := newBot(t, fake.URL())
+	bot.EnableCommands(bots.NewHandler(openStore(t), log, bots.Options{}), "300")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := bot.Connect(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer bot.Close()
+	waitUntil(t, "guild commands", func() bool { return len(fake.Commands("300")) > 0 })
+
+	for _, raw := range []string{
+		// The topic as a number: StringValue would panic.
+		`{"id":"901","application_id":"100","type":2,"token":"t1","guild_id":"300","channel_id":"111",
+		  "member":{"user":{"id":"500","username":"a"},"permissions":"0"},
+		  "data":{"id":"1","name":"follow","type":1,"options":[{"name":"topic","type":4,"value":7}]}}`,
+		// Permissions as a number, which discordgo cannot decode.
+		`{"id":"902","application_id":"100","type":2,"token":"t2","guild_id":"300","channel_id":"111",
+		  "member":{"user":{"id":"500","username":"a"},"permissions":8},"data":{"id":"1","name":"help","type":1}}`,
+		// A button the bot never made.
+		`{"id":"903","application_id":"100","type":3,"token":"t3","channel_id":"111","user":{"id":"500","username":"a"},
+		  "data":{"custom_id":"delete:everything","component_type":2}}`,
+		`{"id":"904","application_id":"100","type":99,"token":"t4"}`,
+	} {
+		if _, err := fake.Push("INTERACTION_CREATE", raw); err != nil {
+			t.Fatal(err)
+		}
+	}
+	id, err := fake.PushInteraction(fakes.InteractionSpec{GuildID: "300", ChannelID: "111", Name: "help"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wctx, wcancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer wcancel()
+	replies, err := fake.WaitReplies(wctx, id, 1)
+	if err != nil {
+		t.Fatalf("the bot stopped answering after malformed interactions: %v", err)
+	}
+	if data, _ := replies[0].Body["data"].(map[string]any); !strings.Contains(data["content"].(string), "/follow") {
+		t.Errorf("help answered %v", replies[0].Body)
+	}
+	for _, r := range fake.Replies() {
+		if r.InteractionID == "903" || r.InteractionID == "904" {
+			t.Errorf("answered a malformed interaction: %+v", r)
+		}
+	}
+}

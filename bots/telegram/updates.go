@@ -149,6 +149,11 @@ func (b *Bot) setCommands(api *tgbotapi.BotAPI) {
 // handleUpdate answers one update: a command in a chat or channel, or a
 // press of a post's follow button.
 func (b *Bot) handleUpdate(ctx context.Context, api *tgbotapi.BotAPI, handler *bots.Handler, u tgbotapi.Update, received time.Time) {
+	defer func() {
+		if v := recover(); v != nil {
+			b.log.Error("telegram: update handler panicked", "update", u.UpdateID, "panic", v)
+		}
+	}()
 	switch {
 	case u.CallbackQuery != nil:
 		b.onCallback(ctx, api, handler, u.CallbackQuery, received)

@@ -165,7 +165,8 @@ func TestDiscordReadersFollowSearchAndRoute(t *testing.T) {
 	}
 
 	// Each target got each article once.
-	time.Sleep(2 * time.Second) // two more polls: anything sent twice shows now
+	polls := feed.Requests()
+	waitFor(t, "two more polls", func() bool { return feed.Requests() >= polls+2 }) // anything sent twice shows now
 	for who, n := range map[string]int{channel: 2, news: 2} {
 		if got := len(p.discord.Messages(who)); got != n {
 			t.Errorf("channel %s got %d posts, want %d", who, got, n)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -67,6 +68,18 @@ func TestTelegramReadersFollowSearchAndRoute(t *testing.T) {
 
 	// Private chat: start, follow, search, latest, an unknown command.
 	expect(reader, 1001, "/start", "/follow <topic>")
+	// Answering commands, the bot has set the command menus of private
+	// chats and groups.
+	for _, scope := range []string{"all_private_chats", "all_group_chats"} {
+		var names []string
+		for _, c := range p.telegram.Commands(scope) {
+			names = append(names, c.Command)
+		}
+		if want := []string{"follow", "unfollow", "following", "topics", "search", "latest", "help"}; !slices.Equal(names, want) {
+			t.Errorf("%s menu = %q, want %q", scope, names, want)
+		}
+	}
+
 	expect(reader, 1001, "/follow china", "Following “china”: new articles about it will arrive in this chat.")
 	expect(reader, 1001, `/search lavrov "beijing NEAR( *`, "Lavrov visits Beijing")
 	expect(reader, 1001, "/latest business", "Rates held steady")
