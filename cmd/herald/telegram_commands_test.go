@@ -158,3 +158,31 @@ func TestTelegramReadersFollowSearchAndRoute(t *testing.T) {
 		t.Errorf("%d requests were rate limited", n)
 	}
 }
+
+func TestCommandsOffMeansPostingOnly(t *testing.T) {
+	p := newPlatforms(t, fakes.DiscordOptions{}, fakes.TelegramOptions{})
+	feed := feedtest.New("The Daily Example", oldItem(1))
+	defer feed.Close()
+	env := p.env(filepath.Join(t.TempDir(), "herald.db"), feed.URL())
+	env["HERALD_COMMANDS"] = "false"
+	startDaemon(t, env)
+	waitFor(t, "the feed's first sight", func() bool { return feed.Requests() >= 1 })
+	feed.Add(wireItem(1))
+	waitFor(t, "the posts", func() bool {
+		return len(p.discord.Messages(channel)) == 1 && len(p.telegram.Messages(chat)) == 1
+	})
+	p.telegram.QueueText(chat, 7, "/help")
+	polls := feed.Requests()
+	waitFor(t, "two more polls", func() bool { return feed.Requests() >= polls+2 })
+	for _, r := range p.telegram.Requests() {
+		if strings.HasSuffix(r.Path, "/getUpdates") || strings.HasSuffix(r.Path, "/setMyCommands") {
+			t.Errorf("with commands off the bot called %s", r.Path)
+		}
+	}
+	if n := len(p.discord.Commands("")); n != 0 {
+		t.Errorf("with commands off %d Discord commands were registered", n)
+	}
+	if n := len(p.telegram.Messages(chat)); n != 1 {
+		t.Errorf("the chat got %d messages, want the post only", n)
+	}
+}
