@@ -8,7 +8,8 @@ import (
 
 // Hashtags turns topics into hashtags: "Middle East" becomes "#MiddleEast".
 // Only letters (of any script), combining marks, digits and underscores
-// are kept. Empty tags and repeats (compared case-insensitively) are
+// are kept, the characters Telegram links in a hashtag, and a tag needs a
+// letter: Telegram does not link "#2024". Empty tags and repeats (compared case-insensitively) are
 // skipped; each tag keeps at most 64 runes and at most MaxTopics tags are
 // returned.
 func Hashtags(topics []string) []string {
@@ -35,8 +36,9 @@ func hashtag(topic string) string {
 	n, word := 0, false
 	for _, r := range strings.ToValidUTF8(topic, "") {
 		switch {
-		case unicode.IsLetter(r), unicode.IsDigit(r), r == '_':
-			word = word || r != '_'
+		case unicode.IsLetter(r):
+			word = true
+		case unicode.IsDigit(r), r == '_':
 		case unicode.In(r, unicode.Mn, unicode.Mc) && n > 0:
 		default:
 			continue

@@ -21,6 +21,7 @@ func TestHashtags(t *testing.T) {
 		{"unicode letters", []string{"São Paulo", "東京", "Россия"}, []string{"#SãoPaulo", "#東京", "#Россия"}},
 		{"marks kept", []string{"हिन्दी"}, []string{"#हिन्दी"}},
 		{"empty skipped", []string{"", "!!!", "___", "World"}, []string{"#World"}},
+		{"digits alone are no hashtag", []string{"2024", "1_000", "2024 Olympics"}, []string{"#2024Olympics"}},
 		{"repeats skipped", []string{"World", "world", "W orld", "Asia"}, []string{"#World", "#Asia"}},
 		{"markup dropped", []string{"<b>bold</b>"}, []string{"#bboldb"}},
 		{"invalid UTF-8", []string{"a\xffb"}, []string{"#ab"}},
