@@ -3,6 +3,7 @@ package extract
 import (
 	"regexp"
 	"strings"
+	"unicode"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -22,6 +23,10 @@ const (
 type block struct {
 	text string
 	kind blockKind
+	// links reports whether all the block's text is link text: a menu
+	// entry, a teaser or a promo, never the story's own prose. A linked
+	// sentence with so much as a colon after it is prose.
+	links bool
 }
 
 // contentBlocks splits HTML or plain-text content into blocks of clean text.
@@ -84,20 +89,34 @@ type blockWalker struct {
 	buf    strings.Builder
 	kinds  []blockKind // the kind of the innermost open block is last
 	blocks []block
+	inLink int  // how many <a> elements are open
+	prose  bool // whether the open block has text outside links
 }
 
 func (w *blockWalker) flush() {
 	t := cleanDecoded(w.buf.String())
 	w.buf.Reset()
 	if t != "" {
-		w.blocks = append(w.blocks, block{text: t, kind: w.kinds[len(w.kinds)-1]})
+		w.blocks = append(w.blocks, block{text: t, kind: w.kinds[len(w.kinds)-1], links: !w.prose})
+	}
+	w.prose = false
+}
+
+// isVisible reports whether r shows on the page.
+func isVisible(r rune) bool { return !unicode.IsSpace(r) && !dropRune(r) }
+
+// write adds a text node's text to the open block.
+func (w *blockWalker) write(s string) {
+	w.buf.WriteString(s)
+	if w.inLink == 0 && !w.prose {
+		w.prose = strings.IndexFunc(s, isVisible) >= 0
 	}
 }
 
 func (w *blockWalker) walk(n *html.Node, depth int) {
 	switch n.Type {
 	case html.TextNode:
-		w.buf.WriteString(n.Data)
+		w.write(n.Data)
 		return
 	case html.ElementNode:
 	case html.DocumentNode:
@@ -124,6 +143,10 @@ func (w *blockWalker) walk(n *html.Node, depth int) {
 		w.flush()
 		w.kinds = append(w.kinds, kind)
 	}
+	if tag == "a" {
+		w.inLink++
+		defer func() { w.inLink-- }()
+	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		w.walk(c, depth+1)
 	}
@@ -145,7 +168,7 @@ var hiddenElements = map[string]bool{
 
 // hiddenClassRE matches a part of a class name or id that marks an element
 // holding no part of the story: captions, galleries, share bars, promos.
-var hiddenClassRE = regexp.MustCompile(`(?i)(^|[-_])(captions?|gallery|slideshow|carousel|related|promos?|share|sharing|social|newsletter|subscribe|subscription|advert\w*|ads?|sponsor\w*|byline|credits?|breadcrumbs?|comments?|sidebar|modal|popup|toolbar|skip|sr|visually|nav|navigation|menu|signup|paywall|outbrain|taboola|recirc|author|disclaimer)([-_]|$)`)
+var hiddenClassRE = regexp.MustCompile(`(?i)(^|[-_])(captions?|gallery|slideshow|carousel|related|promos?|share|sharing|social|newsletter|subscribe|subscription|advert\w*|ads?|sponsor\w*|byline|credits?|breadcrumbs?|comments?|sidebar|modal|popup|toolbar|skip|sr|visually|nav|navigation|menu|signup|paywall|outbrain|taboola|recirc|author|disclaimer|title|headline|hero|dek|standfirst|subtitle|kicker|cookies?|consent)([-_]|$)`)
 
 // isHiddenNode reports whether an element is hidden from readers or, by its
 // class or id, holds something other than the story.

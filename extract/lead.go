@@ -42,12 +42,22 @@ func pickLead(blocks []block, headline string) (text string, real bool) {
 		}
 		return texts[i]
 	}
+	// candidate reports whether block i could be the lead, whatever its
+	// setting: prose of the wanted kind, not boilerplate, not a fragment.
+	candidate := func(i int, want blockKind) bool {
+		b := blocks[i]
+		if b.kind != want || b.links {
+			return false
+		}
+		t := judged(i)
+		return t != "" && !isShort(t)
+	}
 	for _, want := range []blockKind{kindPara, kindOther} {
-		for i, b := range blocks {
-			if b.kind != want {
+		for i := range blocks {
+			if !candidate(i, want) {
 				continue
 			}
-			if t := judged(i); t != "" && !isShort(t) && !isTitleLike(t) {
+			if t := texts[i]; !isTitleLike(t) || setLikeWhatFollows(blocks, i, func(j int) bool { return candidate(j, want) }) {
 				return t, true
 			}
 		}
@@ -68,6 +78,24 @@ func pickLead(blocks []block, headline string) (text string, real bool) {
 		return best, false
 	}
 	return longest(true), false
+}
+
+// setLikeWhatFollows reports whether the title-like block i is set like
+// most of the candidate paragraphs after it: an author who writes without
+// closing punctuation, line after line, writes prose that way, while a
+// heading stands out from the prose under it.
+func setLikeWhatFollows(blocks []block, i int, candidate func(int) bool) bool {
+	seen, alike := 0, 0
+	for j := i + 1; j < len(blocks) && seen < 3; j++ {
+		if !candidate(j) {
+			continue
+		}
+		seen++
+		if isTitleLike(trimTrailingPromo(blocks[j].text)) {
+			alike++
+		}
+	}
+	return seen >= 2 && alike*2 > seen
 }
 
 // isShort reports whether t is too short to be a lead. Scripts written

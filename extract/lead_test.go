@@ -52,6 +52,8 @@ func TestLeadSkipsBoilerplate(t *testing.T) {
 		{"video notice", "Unfortunately, this video is not available in your region."},
 		{"short fragment", "Harbour news"},
 		{"copyright", "© 2025 Harbour News"},
+		{"login promo", "ログイン今なら5,000ポイントもらえるチャンス！ YJFX!"},
+		{"log in promo", "Log in to keep reading this story and every other story from the harbour"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			html := "<p>" + tt.before + "</p><p>" + realLead + "</p>"
@@ -104,6 +106,14 @@ func TestLead(t *testing.T) {
 		{"escaped markup", "&lt;p&gt;Photo by Jane Doe&lt;/p&gt;&lt;p&gt;" + realLead + "&lt;/p&gt;", "", realLead},
 		{"ideographs", "<p>图为港口的新码头。</p><p>港务局星期五表示，新的渡轮码头将于五月启用，比原计划晚两个月，原因是钢材短缺。</p>", "",
 			"港务局星期五表示，新的渡轮码头将于五月启用，比原计划晚两个月，原因是钢材短缺。"},
+		{"link-only teaser skipped", `<p><a href="/a">The harbour authority is said to be planning a new ferry terminal for the town, sources say.</a></p><p>` + realLead + "</p>", "", realLead},
+		{"link-only promo skipped", `<p><a href="/login">Log</a><span><a href="/p">Points for everyone who joins today, only this month!</a></span></p><p>` + realLead + "</p>", "", realLead},
+		{"linked sentence with colon kept", `<p><a href="/a">Jane Doe tested the new harbour ferries for five days, and likes them a lot</a>:</p><blockquote><p>` + realLead + "</p></blockquote>", "",
+			"Jane Doe tested the new harbour ferries for five days, and likes them a lot:"},
+		{"heading over prose skipped", "<p>The ferry terminal will open in May after all the delays</p><p>" + realLead + "</p><p>" + realLead + "</p>", "", realLead},
+		{"lines set alike are prose", "<p>一波波接續性低溫寒流報到 已將新竹尖石鄉後山一帶層層山巒披上嫣紅的彩衣</p><p>玉峰道路一路上雲氣山嵐滯留山頭 順路下切蜿蜒道路後不久即抵達來到玉峰國小</p><p>美樹美如其名偌大楓香樹早已呈現金黃 泛紅色彩也是愛攝人仕所喜愛造訪之地</p>", "",
+			"一波波接續性低溫寒流報到 已將新竹尖石鄉後山一帶層層山巒披上嫣紅的彩衣"},
+		{"title block skipped", `<div class="post__title__meta">The terminal is late, and the town is paying for every month of the delay, its treasurer says.</div><p>` + realLead + "</p>", "", realLead},
 		{"invalid utf-8", "The harbour \xff authority said on Friday that the ferry terminal will open in May, later than planned.", "",
 			"The harbour \uFFFD authority said on Friday that the ferry terminal will open in May, later than planned."},
 	} {

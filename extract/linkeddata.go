@@ -16,6 +16,7 @@ type linkedData struct {
 	image     string
 	publisher string
 	sections  []string
+	keywords  []string
 }
 
 // maxLinkedDataDepth bounds the walk over nested JSON-LD.
@@ -28,7 +29,7 @@ func findLinkedData(doc *goquery.Document) linkedData {
 	var article, page map[string]any
 	doc.Find(`script[type="application/ld+json"]`).Each(func(_ int, s *goquery.Selection) {
 		var v any
-		if err := json.Unmarshal([]byte(strings.TrimSpace(s.Text())), &v); err != nil {
+		if err := json.Unmarshal([]byte(unwrapScript(s.Text())), &v); err != nil {
 			return
 		}
 		walkLinkedData(v, 0, func(obj map[string]any) {
@@ -54,9 +55,16 @@ func findLinkedData(doc *goquery.Document) linkedData {
 		modified:  ldString(obj["dateModified"]),
 		image:     ldURL(obj["image"]),
 		sections:  ldStrings(obj["articleSection"]),
+		keywords:  ldKeywords(obj["keywords"]),
+	}
+	if p, ok := obj["publisher"].(map[string]any); ok {
+		ld.publisher = ldString(p["name"])
 	}
 	if ld.headline == "" {
-		ld.headline = ldString(obj["name"])
+		// Some pages name the site, not the story, in an article's name.
+		if name := ldString(obj["name"]); !strings.EqualFold(name, ld.publisher) {
+			ld.headline = name
+		}
 	}
 	if ld.image == "" {
 		ld.image = ldURL(obj["thumbnailUrl"])
@@ -64,10 +72,56 @@ func findLinkedData(doc *goquery.Document) linkedData {
 	if ld.url == "" {
 		ld.url = ldURL(obj["mainEntityOfPage"])
 	}
-	if p, ok := obj["publisher"].(map[string]any); ok {
-		ld.publisher = ldString(p["name"])
-	}
 	return ld
+}
+
+// unwrapScript returns a script's text without the CDATA markers and
+// comment delimiters that pages wrap around it for old XHTML parsers:
+// "<![CDATA[ … ]]>", "//<![CDATA[ … //]]>", "/* <![CDATA[ */ … /* ]]> */",
+// "<!-- … -->".
+func unwrapScript(s string) string {
+	s = strings.TrimSpace(s)
+	for i := 0; i < len(s) && i < 64; i++ {
+		if (s[i] == '{' || s[i] == '[') && isScriptWrapper(s[:i]) {
+			s = s[i:]
+			break
+		}
+	}
+	for j := len(s) - 1; j >= 0 && j >= len(s)-64; j-- {
+		if (s[j] == '}' || s[j] == ']') && isScriptWrapper(s[j+1:]) {
+			return s[:j+1]
+		}
+	}
+	return s
+}
+
+// isScriptWrapper reports whether s holds nothing but CDATA markers,
+// comment delimiters and white space.
+func isScriptWrapper(s string) bool {
+	for _, tok := range []string{"<![CDATA[", "]]>", "<!--", "-->", "//", "/*", "*/"} {
+		s = strings.ReplaceAll(s, tok, "")
+	}
+	return strings.TrimSpace(s) == ""
+}
+
+// ldKeywords returns an article's keywords: an array of them, or one
+// string of them separated by commas, as schema.org writes a list.
+func ldKeywords(v any) []string {
+	if s, ok := v.(string); ok {
+		return splitList(s, ",")
+	}
+	return ldStrings(v)
+}
+
+// splitList splits s at sep and returns the non-empty trimmed parts.
+func splitList(s, sep string) []string {
+	var out []string
+	for _, w := range strings.Split(s, sep) {
+		if w = strings.TrimSpace(w); w != "" {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // walkLinkedData calls visit for every object in a JSON-LD value,

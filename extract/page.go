@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"time"
 
@@ -23,8 +24,12 @@ const maxPageSize = 16 << 20
 // the page was fetched from; it resolves relative links and stands in for
 // a missing canonical link. Metadata comes first from the page's JSON-LD
 // (NewsArticle and kin: headline, datePublished, image, articleSection,
-// publisher), then from Open Graph and other meta tags, then from the page
-// itself (<h1>, <title>). The lead is taken from the article body.
+// keywords, publisher), then from Open Graph, Dublin Core and other meta
+// tags, then from the page itself (<title>, <h1>). The headline is cleaned
+// of the site's name and sections around it ("Story | Site"). The lead is
+// the first real paragraph of the story's container: the element that
+// names itself the article body, else the element the page's paragraphs
+// sit in.
 func FromPage(r io.Reader, pageURL string) (herald.Article, error) {
 	doc, err := goquery.NewDocumentFromReader(io.LimitReader(r, maxPageSize))
 	if err != nil {
@@ -34,13 +39,7 @@ func FromPage(r io.Reader, pageURL string) (herald.Article, error) {
 	meta := pageMeta(doc)
 
 	var a herald.Article
-	a.Headline = firstNonEmpty(
-		Text(ld.headline),
-		Text(meta["og:title"]),
-		Text(meta["twitter:title"]),
-		Text(doc.Find("h1").First().Text()),
-		Text(doc.Find("title").First().Text()),
-	)
+	a.Headline = pageHeadline(doc, ld, meta, pageURL)
 
 	canonical, _ := doc.Find(`link[rel~="canonical"]`).First().Attr("href")
 	link := firstNonEmpty(strings.TrimSpace(canonical), meta["og:url"], ld.url, pageURL)
@@ -60,21 +59,22 @@ func FromPage(r io.Reader, pageURL string) (herald.Article, error) {
 	img, _ := doc.Find(`link[rel="image_src"]`).First().Attr("href")
 	for _, c := range []string{ld.image, meta["og:image"], meta["og:image:url"], meta["og:image:secure_url"],
 		meta["twitter:image"], meta["twitter:image:src"], img} {
+		if strings.Contains(c, "&amp;") {
+			// An attribute escaped twice: "?w=1&amp;h=2".
+			c = html.UnescapeString(c)
+		}
 		if l := resolve(pageURL, c); isAbsolute(l) {
 			a.Image = l
 			break
 		}
 	}
 
-	sections := ld.sections
-	if len(sections) == 0 {
-		sections = metaAll(doc, "article:section")
-	}
-	a.Topics = Topics(sections...)
+	a.Topics = pageTopics(doc, ld)
 	a.Source = firstNonEmpty(Text(ld.publisher), Text(meta["og:site_name"]), hostOf(pageURL), hostOf(a.URL))
 
 	leadText := pageLead(doc, a.Headline)
 	a.Dateline, a.Lead = SplitDateline(leadText, a.Published)
+	a.Body = pageBody(doc)
 	if a.Headline == "" && a.Lead == "" {
 		return a, ErrNoArticle
 	}
@@ -102,6 +102,15 @@ func pageLead(doc *goquery.Document, headline string) string {
 	fallback := ""
 	for _, sel := range bodySelectors {
 		nodes := doc.Find(sel).Nodes
+		if sel == "body" {
+			// No element names the story: look for the element its
+			// paragraphs sit in before reading the whole page.
+			if n := storyContainer(doc.Nodes[0]); n != nil {
+				if l, real := pickLead(nodeBlocks(n), headline); real {
+					return l
+				}
+			}
+		}
 		if len(nodes) == 0 {
 			continue
 		}
@@ -124,6 +133,31 @@ func pageLead(doc *goquery.Document, headline string) string {
 		fallback, _ = pickLead(nodeBlocks(doc.Nodes...), headline)
 	}
 	return fallback
+}
+
+// pageBody returns the story's prose paragraphs, for search: those of the
+// element that names itself the article body, else of the element the
+// page's paragraphs sit in. Link-only blocks (menus, teasers) are left out.
+func pageBody(doc *goquery.Document) string {
+	var nodes []*html.Node
+	for _, sel := range bodySelectors[:len(bodySelectors)-1] {
+		if found := doc.Find(sel).Nodes; len(found) > 0 {
+			nodes = []*html.Node{richest(found)}
+			break
+		}
+	}
+	if nodes == nil && len(doc.Nodes) > 0 {
+		if n := storyContainer(doc.Nodes[0]); n != nil {
+			nodes = []*html.Node{n}
+		}
+	}
+	var paras []string
+	for _, b := range nodeBlocks(nodes...) {
+		if b.kind == kindPara && !b.links && b.text != "" {
+			paras = append(paras, b.text)
+		}
+	}
+	return Body(strings.Join(paras, "\n\n"))
 }
 
 // richest returns the node holding the most paragraph text, so that a
@@ -163,37 +197,83 @@ func outermost(nodes []*html.Node) []*html.Node {
 }
 
 // pageMeta collects the page's meta tags by lower-cased property, name or
-// itemprop; the first tag of a name wins.
+// itemprop. A property attribute may hold several names separated by
+// spaces, as RDFa allows. A property wins over a name, which wins over an
+// itemprop ("og:title" is a property; some pages write it as a name too);
+// among tags of one kind, the first wins. Names written with a dot
+// ("DC.title") are also kept with a colon ("dc:title").
 func pageMeta(doc *goquery.Document) map[string]string {
 	meta := map[string]string{}
-	doc.Find("meta").Each(func(_ int, m *goquery.Selection) {
-		content, ok := m.Attr("content")
-		if !ok {
-			return
-		}
-		content = strings.TrimSpace(content)
-		if content == "" {
-			return
-		}
-		for _, attr := range []string{"property", "name", "itemprop"} {
-			if k, ok := m.Attr(attr); ok {
-				k = strings.ToLower(strings.TrimSpace(k))
+	tags := doc.Find("meta")
+	for _, attr := range []string{"property", "name", "itemprop"} {
+		tags.Each(func(_ int, m *goquery.Selection) {
+			content, ok := m.Attr("content")
+			if !ok {
+				return
+			}
+			content = strings.TrimSpace(content)
+			v, ok := m.Attr(attr)
+			if !ok || content == "" {
+				return
+			}
+			keys := []string{strings.ToLower(strings.TrimSpace(v))}
+			if attr == "property" {
+				keys = strings.Fields(keys[0])
+			} else if dc := strings.Replace(keys[0], ".", ":", 1); dc != keys[0] && strings.HasPrefix(dc, "dc") {
+				keys = append(keys, dc)
+			}
+			for _, k := range keys {
 				if _, seen := meta[k]; !seen && k != "" {
 					meta[k] = content
 				}
 			}
-		}
-	})
+		})
+	}
 	return meta
 }
 
-// metaAll returns the contents of every meta tag with the given property.
+// pageTopics returns a page's topics: its JSON-LD articleSection and
+// article:section tags, then its JSON-LD keywords and article:tag tags
+// (one tag holding a list is split), normalised by Topics.
+func pageTopics(doc *goquery.Document, ld linkedData) []string {
+	var all []string
+	all = append(all, ld.sections...)
+	all = append(all, metaAll(doc, "article:section")...)
+	all = append(all, ld.keywords...)
+	for _, tag := range metaAll(doc, "article:tag") {
+		all = append(all, splitTags(tag)...)
+	}
+	return Topics(all...)
+}
+
+// tagListRE matches a comma with no space after it, as in a list of tags
+// written into one tag ("Oceans,New Zealand,Whales"); a comma and a space
+// may belong to one tag ("Mayer, Marissa").
+var tagListRE = regexp.MustCompile(`,\S`)
+
+// splitTags splits a tag that holds a list of tags.
+func splitTags(tag string) []string {
+	if !tagListRE.MatchString(tag) {
+		return []string{tag}
+	}
+	return splitList(tag, ",")
+}
+
+// metaAll returns the contents of every meta tag with the given property
+// (or name, as some pages write it).
 func metaAll(doc *goquery.Document, property string) []string {
 	var out []string
 	doc.Find("meta").Each(func(_ int, m *goquery.Selection) {
-		if p, _ := m.Attr("property"); strings.EqualFold(p, property) {
-			if c, ok := m.Attr("content"); ok && strings.TrimSpace(c) != "" {
+		c, ok := m.Attr("content")
+		if !ok || strings.TrimSpace(c) == "" {
+			return
+		}
+		p, _ := m.Attr("property")
+		n, _ := m.Attr("name")
+		for _, k := range append(strings.Fields(p), strings.TrimSpace(n)) {
+			if strings.EqualFold(k, property) {
 				out = append(out, c)
+				return
 			}
 		}
 	})

@@ -10,8 +10,9 @@ import (
 // as by Text, paths such as "World/Asia" or "World > Asia" are split into
 // their parts, the placeholders "Home" and "Uncategorized" are dropped,
 // topics written all in lower or all in upper case are title-cased ("world"
-// becomes "World"; upper-case words of up to three letters are kept as
-// acronyms), and duplicates are removed case-insensitively, keeping the
+// becomes "World"; upper-case words of up to two letters and well-known
+// longer ones are kept as acronyms, and a topic that is one well-known
+// acronym written in lower case is upper-cased: "uk" becomes "UK"), and duplicates are removed case-insensitively, keeping the
 // first spelling. Order is kept. It returns nil when no topic remains.
 func Topics(categories ...string) []string {
 	var topics []string
@@ -86,6 +87,9 @@ func titleCase(t string) string {
 		switch {
 		case hasUpper && isAcronym(w):
 			// "US", "AI", "NBA" stay as they are.
+		case len(words) == 1 && acronyms[strings.ToUpper(w)]:
+			// A topic that is one well-known acronym: "uk" is "UK".
+			words[i] = strings.ToUpper(w)
 		case i > 0 && smallWords[strings.ToLower(w)]:
 			words[i] = strings.ToLower(w)
 		default:
