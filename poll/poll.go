@@ -16,6 +16,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/extract"
 	"github.com/heraldhq/herald/feed"
+	"github.com/heraldhq/herald/pages"
 	"github.com/heraldhq/herald/route"
 )
 
@@ -37,6 +38,13 @@ type Watcher struct {
 	Notify func()
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// Pages, when set, completes from its page each new article whose
+	// item carries only a teaser. Only articles the Watcher has not seen
+	// listed before are looked up: see Poll.
+	Pages *pages.Enricher
+
+	// seen remembers the keys the feeds listed since start, for Pages.
+	seen known
 }
 
 // Run polls every feed at once, then every Interval, until ctx is
@@ -83,12 +91,22 @@ func (w *Watcher) pollSafely(ctx context.Context, url string) {
 }
 
 // Poll fetches one feed once and records what is new.
+//
+// With Pages set, the articles new to the Watcher are completed from their
+// pages before they are recorded. The store cannot say which keys it
+// knows, so the Watcher remembers the keys each feed listed since start;
+// on its first poll of a feed since start it takes as new the newest
+// Backlog items of a feed never read before (the ones that will be
+// posted), and the items dated after the last fetch of a feed read
+// before (those published while the daemon was down).
 func (w *Watcher) Poll(ctx context.Context, url string) (herald.IngestResult, error) {
 	now := w.now()
 	state, err := w.Store.FeedState(ctx, url)
-	if err != nil && !errors.Is(err, herald.ErrNotFound) {
+	firstSight := errors.Is(err, herald.ErrNotFound)
+	if err != nil && !firstSight {
 		return herald.IngestResult{}, fmt.Errorf("read feed state: %w", err)
 	}
+	lastFetch := state.LastFetch
 	state.URL = url
 	state.LastFetch = now
 
@@ -107,7 +125,12 @@ func (w *Watcher) Poll(ctx context.Context, url string) (herald.IngestResult, er
 		return herald.IngestResult{}, w.Store.SaveFeedState(ctx, state)
 	}
 
-	articles := Articles(res.Feed, url, now)
+	articles := items(res.Feed, url)
+	pagesRead := 0
+	if w.Pages != nil {
+		pagesRead = w.enrich(ctx, url, articles, firstSight, lastFetch, now)
+	}
+	date(articles, now)
 	follows, err := w.Store.ActiveFollows(ctx)
 	if err != nil {
 		return herald.IngestResult{}, fmt.Errorf("read follows: %w", err)
@@ -117,6 +140,9 @@ func (w *Watcher) Poll(ctx context.Context, url string) (herald.IngestResult, er
 	if err != nil {
 		return result, fmt.Errorf("record articles: %w", err)
 	}
+	if w.Pages != nil {
+		w.seen.add(url, articles, now)
+	}
 	if err := w.Store.SaveFeedState(ctx, state); err != nil {
 		return result, fmt.Errorf("save feed state: %w", err)
 	}
@@ -125,7 +151,7 @@ func (w *Watcher) Poll(ctx context.Context, url string) (herald.IngestResult, er
 		level = slog.LevelInfo
 	}
 	w.Log.Log(ctx, level, "feed polled", "feed", url, "items", len(articles),
-		"new", result.New, "deliveries", result.Deliveries, "first_sight", result.FirstSight)
+		"new", result.New, "deliveries", result.Deliveries, "first_sight", result.FirstSight, "pages", pagesRead)
 	if result.Deliveries > 0 && w.Notify != nil {
 		w.Notify()
 	}
@@ -143,19 +169,33 @@ func (w *Watcher) now() time.Time {
 // date are dated at fetchedAt, a millisecond apart in feed order (newest
 // first), so that they keep the feed's order in the outbox.
 func Articles(parsed *gofeed.Feed, feedURL string, fetchedAt time.Time) []herald.Article {
+	articles := items(parsed, feedURL)
+	date(articles, fetchedAt)
+	return articles
+}
+
+// items extracts the articles of a parsed feed as its items give them.
+func items(parsed *gofeed.Feed, feedURL string) []herald.Article {
 	articles := make([]herald.Article, 0, len(parsed.Items))
-	for i, item := range parsed.Items {
+	for _, item := range parsed.Items {
 		if item == nil {
 			continue
 		}
 		a := extract.FromItem(parsed, item)
 		a.Feed = feedURL
-		if a.Published.IsZero() {
-			a.Published = fetchedAt.Add(-time.Duration(i) * time.Millisecond).UTC()
-		}
 		articles = append(articles, a)
 	}
 	return articles
+}
+
+// date dates the articles without a publish date at fetchedAt, a
+// millisecond apart in feed order.
+func date(articles []herald.Article, fetchedAt time.Time) {
+	for i := range articles {
+		if articles[i].Published.IsZero() {
+			articles[i].Published = fetchedAt.Add(-time.Duration(i) * time.Millisecond).UTC()
+		}
+	}
 }
 
 // Period is how often the feed at url is fetched: a little less than

@@ -19,6 +19,7 @@ import (
 	"github.com/heraldhq/herald/config"
 	"github.com/heraldhq/herald/dispatch"
 	"github.com/heraldhq/herald/feed"
+	"github.com/heraldhq/herald/pages"
 	"github.com/heraldhq/herald/poll"
 	"github.com/heraldhq/herald/store/sqlite"
 )
@@ -71,6 +72,7 @@ func run(ctx context.Context, cfg config.Config, stdout io.Writer, log *slog.Log
 		Fetcher:  feed.NewFetcher(userAgent(), cfg.FeedTimeout, 0),
 		Log:      log,
 		Notify:   d.Notify,
+		Pages:    pages.New(feed.NewFetcher(userAgent(), cfg.FeedTimeout, 5<<20), pages.Options{Log: log}),
 	}
 
 	var wg sync.WaitGroup
