@@ -2,11 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/heraldhq/herald/internal/fakes"
@@ -212,5 +214,43 @@ func TestPreviewPlainTextStory(t *testing.T) {
 		a.Dateline.Date != "2024-04-12" || a.Dateline.Agency != "HT" ||
 		!strings.HasPrefix(a.Lead, "The cottage where three generations") || strings.Join(a.Topics, ",") != "Local" {
 		t.Errorf("article %+v", a)
+	}
+}
+
+func TestPreviewFeedCompletesTeasersFromTheirPages(t *testing.T) {
+	page, err := os.ReadFile(filepath.Join("testdata", "preview-page.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var srv *httptest.Server
+	var pageHits atomic.Int32
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/feed":
+			w.Header().Set("Content-Type", "application/rss+xml")
+			io.WriteString(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour Times</title><link>`+srv.URL+`/</link>`+
+				`<item><title>Lighthouse restoration finished after two years</title><link>`+srv.URL+`/news/lighthouse</link>`+
+				`<guid>lighthouse</guid><description>The lighthouse is back.</description><pubDate>Mon, 08 Apr 2024 09:00:00 GMT</pubDate></item>`+
+				`</channel></rss>`)
+		case "/news/lighthouse":
+			pageHits.Add(1)
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Write(page)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	code, out, errOut := runCmd(t, "preview", srv.URL+"/feed")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if n := pageHits.Load(); n != 1 {
+		t.Errorf("the article page was read %d times, want once", n)
+	}
+	for _, want := range []string{`FALMOUTH (AP)  (place "FALMOUTH"`, "Volunteers finished restoring"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the teaser was not completed from its page: output lacks %q:\n%s", want, out)
+		}
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/heraldhq/herald/extract"
 	"github.com/heraldhq/herald/feed"
 	"github.com/heraldhq/herald/formatter"
+	"github.com/heraldhq/herald/pages"
 	"github.com/heraldhq/herald/poll"
 )
 
@@ -105,7 +106,13 @@ func load(ctx context.Context, src string) ([]herald.Article, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", src, err)
 		}
-		return poll.Articles(parsed, src, time.Now()), nil
+		articles := poll.Articles(parsed, src, time.Now())
+		if base == src {
+			// A feed on the web: complete teaser items from their pages,
+			// as the daemon does for new articles.
+			pages.New(feed.NewFetcher(userAgent(), 30*time.Second, 5<<20), pages.Options{}).Enrich(ctx, articles)
+		}
+		return articles, nil
 	}
 	var (
 		a   herald.Article
