@@ -2,9 +2,7 @@
 package feed
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -76,7 +74,9 @@ func (e *StatusError) Error() string {
 }
 
 // Fetch downloads and parses the feed at url. The validators in prev make it
-// a conditional GET.
+// a conditional GET. The body is decoded with the charset of the response's
+// Content-Type (see ParseContentType), and relative links in the feed are
+// made absolute against the address it was served from.
 func (f *Fetcher) Fetch(ctx context.Context, url string, prev herald.FeedState) (Result, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
@@ -104,10 +104,11 @@ func (f *Fetcher) Fetch(ctx context.Context, url string, prev herald.FeedState) 
 		}
 		return res, nil
 	}
-	res.Feed, err = Parse(bytes.NewReader(body))
+	res.Feed, err = ParseContentType(body, resp.Header.Get("Content-Type"))
 	if err != nil {
 		return Result{}, fmt.Errorf("feed %s: %w", url, err)
 	}
+	resolveLinks(res.Feed, documentBase(resp))
 	return res, nil
 }
 
@@ -151,36 +152,6 @@ func (f *Fetcher) do(req *http.Request) ([]byte, *http.Response, error) {
 		return nil, resp, fmt.Errorf("body larger than %d bytes", f.maxBytes)
 	}
 	return body, resp, nil
-}
-
-// ErrEmpty is returned for a document with no content at all.
-var ErrEmpty = errors.New("empty document")
-
-// Parse reads an RSS, Atom or JSON feed.
-func Parse(r io.Reader) (*gofeed.Feed, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, fmt.Errorf("parse: %w", err)
-	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, fmt.Errorf("parse: %w", ErrEmpty)
-	}
-	return parse(data)
-}
-
-// parse turns a panic inside the parser into an error: a hostile feed must
-// never take the daemon down.
-func parse(data []byte) (parsed *gofeed.Feed, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			parsed, err = nil, fmt.Errorf("parse: parser panic: %v", r)
-		}
-	}()
-	parsed, err = gofeed.NewParser().Parse(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("parse: %w", err)
-	}
-	return parsed, nil
 }
 
 func retryAfter(v string) time.Duration {

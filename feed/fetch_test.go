@@ -84,6 +84,9 @@ func TestFetchFailures(t *testing.T) {
 		}
 	})
 	mux.HandleFunc("/malformed", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("<rss><channel><item><title>broken")) })
+	mux.HandleFunc("/truncated-json", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`{"version":"https://jsonfeed.org/version/1.1","items":[{"title":"broken`))
+	})
 	mux.HandleFunc("/html", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("<html><body>not a feed</body></html>")) })
 	mux.HandleFunc("/empty", func(w http.ResponseWriter, r *http.Request) {})
 	srv := httptest.NewServer(mux)
@@ -100,6 +103,7 @@ func TestFetchFailures(t *testing.T) {
 		{"/loop", "redirects"},
 		{"/slow", "Timeout"},
 		{"/malformed", "parse"},
+		{"/truncated-json", "parse"},
 		{"/html", "parse"},
 		{"/empty", "empty document"},
 	}
@@ -122,10 +126,52 @@ func TestFetchFailures(t *testing.T) {
 	}
 }
 
+func TestFetchDecodesAndResolves(t *testing.T) {
+	body := []byte("<rss version=\"2.0\"><channel><title>Not\xedcias</title><item><title>Caf\xe9 \x93quente\x94</title><link>../2024/cafe.html</link></item></channel></rss>")
+	mux := http.NewServeMux()
+	mux.HandleFunc("/feeds/latin1.xml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml; charset=windows-1252")
+		w.Write(body)
+	})
+	mux.HandleFunc("/old", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/feeds/latin1.xml", http.StatusMovedPermanently)
+	})
+	mux.HandleFunc("/located", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Location", "/archive/x/feed.xml")
+		w.Write(body)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	f := NewFetcher("herald-test", time.Second, 0)
+	tests := []struct{ path, link string }{
+		{"/feeds/latin1.xml", srv.URL + "/2024/cafe.html"},
+		{"/old", srv.URL + "/2024/cafe.html"},
+		{"/located", srv.URL + "/archive/2024/cafe.html"},
+	}
+	for _, tt := range tests {
+		res, err := f.Fetch(context.Background(), srv.URL+tt.path, herald.FeedState{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Feed.Title != "Notícias" || len(res.Feed.Items) != 1 || res.Feed.Items[0].Title != "Café “quente”" {
+			t.Errorf("%s: decoded %q %+v", tt.path, res.Feed.Title, res.Feed.Items)
+			continue
+		}
+		if got := res.Feed.Items[0].Link; got != tt.link {
+			t.Errorf("%s: link %q, want %q", tt.path, got, tt.link)
+		}
+	}
+}
+
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(sampleRSS))
 	f.Add([]byte(`<feed xmlns="http://www.w3.org/2005/Atom"><title>x</title><entry><title>a</title></entry></feed>`))
 	f.Add([]byte(`{"version":"https://jsonfeed.org/version/1.1","title":"x","items":[{"id":"1","title":"a"}]}`))
+	f.Add([]byte(`{"rss":{"channel":{"title":"x","item":[{"title":"a","guid":{"value":"g"}}]}}}`))
+	f.Add([]byte("<?xml version=\"1.0\" encoding=\"koi8-r\"?><rss><channel><item><title>\xf0\xd2\xc9</title></item></channel></rss>"))
+	f.Add([]byte("<rss><channel><item><title>Caf\xe9 &amp; bar & grill</title></item><item><title><![CDATA[cut"))
+	f.Add([]byte("junk<rss><channel><item><title><![CDATA[open</title></item></channel>"))
+	f.Add([]byte("\xff\xfe<\x00r\x00s\x00s\x00>\x00"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		parsed, err := Parse(bytes.NewReader(data))
 		if err == nil && parsed == nil {
