@@ -10,7 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/mmcdole/gofeed"
+	herfeed "github.com/heraldhq/herald/feed"
 )
 
 // TestCorpusFeeds runs FromItem over every item of the real and edge-case
@@ -28,7 +28,7 @@ func TestCorpusFeeds(t *testing.T) {
 			return err
 		}
 		defer f.Close()
-		feed, err := gofeed.NewParser().Parse(f)
+		feed, err := herfeed.Parse(f)
 		if err != nil {
 			t.Logf("%s: not parsed: %v", filepath.Base(path), err)
 			return nil

@@ -84,11 +84,12 @@ func preview(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // feed, or the one article of a page or of a story saved as plain text.
 func load(ctx context.Context, src string) ([]herald.Article, error) {
 	var body []byte
+	var contentType string
 	base := src
 	if u, err := url.Parse(src); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
 		ctx, cancel := context.WithTimeout(ctx, time.Minute)
 		defer cancel()
-		body, _, err = feed.NewFetcher(userAgent(), 0, 0).Get(ctx, src)
+		body, contentType, err = feed.NewFetcher(userAgent(), 0, 0).Get(ctx, src)
 		if err != nil {
 			return nil, err
 		}
@@ -101,11 +102,13 @@ func load(ctx context.Context, src string) ([]herald.Article, error) {
 			base = (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
 		}
 	}
-	if gofeed.DetectFeedType(bytes.NewReader(body)) != gofeed.FeedTypeUnknown {
-		parsed, err := feed.Parse(bytes.NewReader(body))
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", src, err)
-		}
+	// A feed, even a damaged or mislabelled one that feed repairs; else
+	// a page or a plain-text story.
+	parsed, err := feed.ParseContentType(body, contentType)
+	if err != nil && gofeed.DetectFeedType(bytes.NewReader(body)) != gofeed.FeedTypeUnknown {
+		return nil, fmt.Errorf("%s: %w", src, err)
+	}
+	if err == nil {
 		articles := poll.Articles(parsed, src, time.Now())
 		if base == src {
 			// A feed on the web: complete teaser items from their pages,
@@ -114,10 +117,7 @@ func load(ctx context.Context, src string) ([]herald.Article, error) {
 		}
 		return articles, nil
 	}
-	var (
-		a   herald.Article
-		err error
-	)
+	var a herald.Article
 	if extract.IsHTML(string(body)) {
 		a, err = extract.FromPage(bytes.NewReader(body), base)
 	} else {
