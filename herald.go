@@ -159,6 +159,17 @@ func (e *PermanentError) Error() string { return "permanent failure: " + e.Reaso
 
 func (e *PermanentError) Unwrap() error { return e.Err }
 
+// MovedError is a send failure that says the chat moved: a Telegram group
+// upgraded to a supergroup has a new ID. The delivery is sent again there.
+type MovedError struct {
+	To  Target
+	Err error
+}
+
+func (e *MovedError) Error() string { return "chat moved to " + e.To.String() }
+
+func (e *MovedError) Unwrap() error { return e.Err }
+
 // RateLimitError says the platform refused a request for now and asked the
 // caller to wait RetryAfter before trying again.
 type RateLimitError struct {

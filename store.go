@@ -65,6 +65,23 @@ type Store interface {
 	// Resume lets a paused target's follows deliver again.
 	Resume(ctx context.Context, target Target) error
 
+	// PausedTargets lists every paused target with the reason. Routing
+	// leaves them out, configured or not.
+	PausedTargets(ctx context.Context) (map[Target]string, error)
+	// MoveTarget records that a chat moved (a Telegram group upgraded to
+	// a supergroup): the pending deliveries and follows of from become
+	// to's, and Moves reports the move so that routing can send what was
+	// configured for from to to.
+	MoveTarget(ctx context.Context, from, to Target) error
+	// Moves lists the recorded moves, old chat to new.
+	Moves(ctx context.Context) (map[Target]Target, error)
+	// Outbox describes the pending deliveries, for metrics and readiness.
+	Outbox(ctx context.Context) (OutboxStats, error)
+	// Trace returns the article whose canonical URL or key is ref, with
+	// its deliveries to every target in target order; ErrNotFound when no
+	// article matches.
+	Trace(ctx context.Context, ref string) (Article, []Delivery, error)
+
 	// Topics lists the known topics (the articles' Topics) whose TopicKey
 	// starts with the key of prefix ("" for all), the most articles first,
 	// at most limit of them.
@@ -109,4 +126,13 @@ type FeedState struct {
 	LastFetch time.Time
 	// LastError is the reason the last fetch failed, or empty.
 	LastError string
+}
+
+// OutboxStats describes the outbox's pending deliveries.
+type OutboxStats struct {
+	// Pending counts the pending deliveries per platform.
+	Pending map[Platform]int
+	// Oldest is when the oldest pending delivery entered the outbox, or
+	// zero when none is pending.
+	Oldest time.Time
 }
