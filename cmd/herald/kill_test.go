@@ -130,3 +130,94 @@ func index(xs []string, x string) int {
 	}
 	return -1
 }
+
+// TestBinarySurvivesRepeatedKill9DuringLargeFanOut kills the real binary
+// with SIGKILL three times while it fans 20 articles out to 50 Discord
+// channels and 50 Telegram chats (2,000 deliveries), restarting it each
+// time, then counts what was lost and what arrived twice: nothing may be
+// lost, nothing duplicated on Discord (enforced nonces), and at most one
+// message per kill on Telegram, which has no idempotency key.
+func TestBinarySurvivesRepeatedKill9DuringLargeFanOut(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	const (
+		targets  = 50
+		articles = 20
+		kills    = 3
+	)
+	bin := buildHerald(t)
+	var channels, chats []string
+	for i := range targets {
+		channels = append(channels, fmt.Sprint(1000+i))
+		chats = append(chats, fmt.Sprint(5000+i))
+	}
+	p := newPlatforms(t, fakesDiscordOptions(channels), fakesTelegramOptions(chats))
+	feed := feedtest.New("The Daily Example", oldItem(1))
+	defer feed.Close()
+	env := p.env(filepath.Join(t.TempDir(), "herald.db"), feed.URL())
+	env["HERALD_DISCORD_CHANNELS"] = strings.Join(channels, ",")
+	env["HERALD_TELEGRAM_CHATS"] = strings.Join(chats, ",")
+	env["HERALD_LOG_LEVEL"] = "warn"
+	env["HERALD_COMMANDS"] = "false"
+
+	var logs syncBuffer
+	cmd := startBinary(t, bin, env, &logs)
+	waitFor(t, "the first poll", func() bool { return feed.Requests() >= 2 })
+	for i := 1; i <= articles; i++ {
+		feed.Add(wireItem(i))
+	}
+	const total = 2 * targets * articles
+	posts := func() int { return len(p.discord.AllMessages()) + len(p.telegram.AllMessages()) }
+	for k := 1; k <= kills; k++ {
+		mark := k * total / (kills + 2)
+		waitFor(t, fmt.Sprintf("%d posts before kill %d", mark, k), func() bool { return posts() >= mark })
+		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		cmd.Wait()
+		t.Logf("kill %d with %d of %d posts made", k, posts(), total)
+		if posts() >= total {
+			t.Fatalf("the fan-out finished before kill %d; the test proves nothing", k)
+		}
+		cmd = startBinary(t, bin, env, &logs)
+	}
+	waitFor(t, "every delivery after the last restart", func() bool { return posts() >= total })
+	before := feed.Requests()
+	waitFor(t, "three more polls", func() bool { return feed.Requests() >= before+3 })
+
+	want := make([]string, articles)
+	for i := range want {
+		want[i] = wireItem(i + 1).Title
+	}
+	lost, discordDups, telegramDups := 0, 0, 0
+	count := func(got []string) (missing, extra int) {
+		seen := map[string]int{}
+		for _, h := range got {
+			seen[h]++
+		}
+		for _, w := range want {
+			if seen[w] == 0 {
+				missing++
+			}
+			extra += max(0, seen[w]-1)
+		}
+		return missing, extra
+	}
+	for _, ch := range channels {
+		m, e := count(discordTitles(p.discord.Messages(ch)))
+		lost, discordDups = lost+m, discordDups+e
+	}
+	for _, c := range chats {
+		m, e := count(telegramHeads(p.telegram.Messages(c)))
+		lost, telegramDups = lost+m, telegramDups+e
+	}
+	t.Logf("%d deliveries, %d kills: lost %d, Discord duplicates %d, Telegram duplicates %d, 429s Discord %d, Telegram %d",
+		total, kills, lost, discordDups, telegramDups, p.discord.RateLimited(), p.telegram.RateLimited())
+	if lost != 0 || discordDups != 0 || telegramDups > kills {
+		t.Errorf("lost %d, Discord duplicates %d, Telegram duplicates %d (at most %d allowed)", lost, discordDups, telegramDups, kills)
+	}
+	if t.Failed() {
+		t.Logf("herald's logs:\n%s", logs.String())
+	}
+}
