@@ -26,7 +26,7 @@ func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now
 
 func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
 
-func newHandler(t *testing.T, opts Options) (*Handler, *sqlite.Store, *clock) {
+func newHandler(t testing.TB, opts Options) (*Handler, *sqlite.Store, *clock) {
 	t.Helper()
 	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "herald.db"))
 	if err != nil {
@@ -49,7 +49,7 @@ func request(command, args string) Request {
 	return Request{Command: command, Args: args, User: "telegram:1001", Personal: alice, Subscriber: alice, Where: "in this chat"}
 }
 
-func seed(t *testing.T, st herald.Store) {
+func seed(t testing.TB, st herald.Store) {
 	t.Helper()
 	published := time.Date(2024, 4, 8, 9, 0, 0, 0, time.UTC)
 	articles := []herald.Article{
@@ -234,4 +234,36 @@ func TestComplete(t *testing.T) {
 	if got := h.Complete(ctx, request(Unfollow, "z")); !slices.Equal(got, []string{"Zanzibar", "Zebras"}) {
 		t.Errorf("complete unfollow z = %q", got)
 	}
+}
+
+func FuzzHandle(f *testing.F) {
+	for _, c := range Commands {
+		f.Add(c.Name, "china")
+	}
+	f.Add("search", `"unbalanced NEAR( * -x headline: 🙂`)
+	f.Add("follow", strings.Repeat("é", 300))
+	f.Add("unknown", "\x00\xff")
+	h, st, _ := newHandler(f, Options{Burst: 1 << 30, Rate: 1 << 30})
+	seed(f, st)
+	ctx := context.Background()
+	f.Fuzz(func(t *testing.T, command, args string) {
+		r := h.Handle(ctx, request(command, args))
+		if strings.Contains(r.Text, "went wrong") {
+			t.Fatalf("%s %q: store error: %q", command, args, r.Text)
+		}
+		if r.Text == "" {
+			t.Fatalf("%s %q: empty reply", command, args)
+		}
+		if d := formatter.DiscordReply(r); len([]rune(d)) > 2000 {
+			t.Fatalf("%s %q: Discord reply of %d characters", command, args, len([]rune(d)))
+		}
+		if m := formatter.TelegramReply(r); formatter.TelegramLength(m.Text) > formatter.TelegramMaxLength {
+			t.Fatalf("%s %q: Telegram reply too long", command, args)
+		}
+		for _, f := range h.Complete(ctx, request(command, args)) {
+			if herald.TopicKey(f) == "" {
+				t.Fatalf("completion %q of %q has no words", f, args)
+			}
+		}
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -172,25 +173,18 @@ func (b *Bot) onMessage(ctx context.Context, api *tgbotapi.BotAPI, handler *bots
 		return
 	}
 	private := m.Chat.IsPrivate()
-	if !m.IsCommand() {
-		if private {
-			b.reply(ctx, api, m, formatter.Reply{Text: "Send /help to see what I can do."}, received)
-		}
+	cmd, args, addressed, ok := ParseCommand(m, api.Self.UserName)
+	switch {
+	case !ok && private && !addressed:
+		b.reply(ctx, api, m, formatter.Reply{Text: "Send /help to see what I can do."}, received)
 		return
-	}
-	_, at, addressed := strings.Cut(m.CommandWithAt(), "@")
-	if addressed && !strings.EqualFold(at, api.Self.UserName) {
+	case !ok:
 		return
-	}
-	cmd := strings.ToLower(m.Command())
-	if cmd == "start" {
-		cmd = bots.Help
-	}
-	if !private && !addressed && !isCommand(cmd) {
+	case !private && !addressed && !isCommand(cmd):
 		return
 	}
 	chat := herald.Target{Platform: herald.Telegram, Chat: strconv.FormatInt(m.Chat.ID, 10)}
-	req := bots.Request{Command: cmd, Args: m.CommandArguments(), Subscriber: chat}
+	req := bots.Request{Command: cmd, Args: args, Subscriber: chat}
 	switch {
 	case private:
 		req.Personal, req.Where = chat, "in this chat"
@@ -210,6 +204,38 @@ func (b *Bot) onMessage(ctx context.Context, api *tgbotapi.BotAPI, handler *bots
 	}
 	b.reply(ctx, api, m, handler.Handle(ctx, req), received)
 }
+
+// ParseCommand reads the command a message gives this bot (named me):
+// its name in lower case ("start" read as help) and its arguments.
+// addressed reports that the command names a bot with @; ok is false when
+// the message is no command, or a command for another bot. Entities that
+// do not fit the text, which Telegram never sends, are no command.
+func ParseCommand(m *tgbotapi.Message, me string) (cmd, args string, addressed, ok bool) {
+	if m == nil || len(m.Entities) == 0 {
+		return "", "", false, false
+	}
+	e := m.Entities[0]
+	// tgbotapi slices the text by the entity's length in bytes; a length
+	// past the text would panic.
+	if e.Offset != 0 || e.Length < 2 || e.Length > len(m.Text) || m.Text[0] != '/' || !m.IsCommand() {
+		return "", "", false, false
+	}
+	_, at, addressed := strings.Cut(m.CommandWithAt(), "@")
+	if addressed && !strings.EqualFold(at, me) {
+		return "", "", true, false
+	}
+	cmd = strings.ToLower(m.Command())
+	if !commandName.MatchString(cmd) {
+		return "", "", addressed, false
+	}
+	if cmd == "start" {
+		cmd = bots.Help
+	}
+	return cmd, m.CommandArguments(), addressed, true
+}
+
+// commandName is what Telegram accepts as a command's name.
+var commandName = regexp.MustCompile(`^[a-z0-9_]{1,32}$`)
 
 // isCommand reports whether name is one of Herald's commands.
 func isCommand(name string) bool {
