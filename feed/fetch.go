@@ -3,8 +3,10 @@ package feed
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"time"
@@ -19,6 +21,21 @@ const (
 	DefaultTimeout      = 30 * time.Second
 	DefaultMaxBytes     = 10 << 20
 	DefaultMaxRedirects = 5
+	// DefaultConnectTimeout bounds the TCP connect and, apart, the TLS
+	// handshake of a request; never more than the request's timeout.
+	DefaultConnectTimeout = 10 * time.Second
+)
+
+// The kinds of fetch failure a caller may tell apart with errors.Is; the
+// error also carries the cause.
+var (
+	// ErrTimeout: the server did not connect, answer or finish its body in
+	// time.
+	ErrTimeout = errors.New("timeout")
+	// ErrTooLarge: the body, once decompressed, is larger than the cap.
+	ErrTooLarge = errors.New("body too large")
+	// ErrTooManyRedirects: the server redirected more than the limit.
+	ErrTooManyRedirects = errors.New("too many redirects")
 )
 
 // Fetcher downloads feeds and pages over HTTP with timeouts, a size cap
@@ -32,6 +49,12 @@ type Fetcher struct {
 // NewFetcher returns a Fetcher that identifies itself as userAgent, gives up
 // on a request after timeout and refuses bodies larger than maxBytes once
 // decompressed. Zero values take the defaults.
+//
+// The timeout bounds the whole request, body included, so a server that
+// accepts and never answers, or trickles its body, fails the fetch in time.
+// Within it, connecting and the TLS handshake each get at most
+// DefaultConnectTimeout, and the response headers must come within the
+// timeout. At most DefaultMaxRedirects redirects are followed.
 func NewFetcher(userAgent string, timeout time.Duration, maxBytes int64) *Fetcher {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
@@ -39,11 +62,19 @@ func NewFetcher(userAgent string, timeout time.Duration, maxBytes int64) *Fetche
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxBytes
 	}
+	connect := min(DefaultConnectTimeout, timeout)
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.DialContext = (&net.Dialer{Timeout: connect, KeepAlive: 30 * time.Second}).DialContext
+	transport.TLSHandshakeTimeout = connect
+	transport.ResponseHeaderTimeout = timeout
 	client := &http.Client{
-		Timeout: timeout,
+		Transport: transport,
+		Timeout:   timeout,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if len(via) >= DefaultMaxRedirects {
-				return fmt.Errorf("stopped after %d redirects", DefaultMaxRedirects)
+			// via holds the requests made so far: the first and one per
+			// redirect already followed.
+			if len(via) > DefaultMaxRedirects {
+				return fmt.Errorf("%w: stopped after %d redirects", ErrTooManyRedirects, DefaultMaxRedirects)
 			}
 			return nil
 		},
@@ -132,7 +163,7 @@ func (f *Fetcher) do(req *http.Request) ([]byte, *http.Response, error) {
 	}
 	resp, err := f.client.Do(req)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, timedOut(err)
 	}
 	defer resp.Body.Close()
 	switch {
@@ -141,17 +172,30 @@ func (f *Fetcher) do(req *http.Request) ([]byte, *http.Response, error) {
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 		return nil, resp, &StatusError{Code: resp.StatusCode, RetryAfter: retryAfter(resp.Header.Get("Retry-After"))}
+	case resp.ContentLength > f.maxBytes && !resp.Uncompressed:
+		return nil, resp, fmt.Errorf("%w: %d bytes announced, the cap is %d", ErrTooLarge, resp.ContentLength, f.maxBytes)
 	}
 	// The transport decompresses gzip itself, so the cap applies to the
-	// decompressed body.
+	// decompressed body: a small gzip body that inflates past it is cut
+	// off once the cap is passed, never read whole.
 	body, err := io.ReadAll(io.LimitReader(resp.Body, f.maxBytes+1))
 	if err != nil {
-		return nil, resp, fmt.Errorf("read body: %w", err)
+		return nil, resp, fmt.Errorf("read body: %w", timedOut(err))
 	}
 	if int64(len(body)) > f.maxBytes {
-		return nil, resp, fmt.Errorf("body larger than %d bytes", f.maxBytes)
+		return nil, resp, fmt.Errorf("%w: body larger than %d bytes", ErrTooLarge, f.maxBytes)
 	}
 	return body, resp, nil
+}
+
+// timedOut marks err as ErrTimeout when it says a deadline passed: the
+// Fetcher's own timeouts or the caller's context deadline.
+func timedOut(err error) error {
+	var ne interface{ Timeout() bool }
+	if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
+		return fmt.Errorf("%w: %w", ErrTimeout, err)
+	}
+	return err
 }
 
 func retryAfter(v string) time.Duration {

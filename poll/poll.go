@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"hash/fnv"
 	"log/slog"
+	"net/http"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -42,13 +44,25 @@ type Watcher struct {
 	// item carries only a teaser. Only articles the Watcher has not seen
 	// listed before are looked up: see Poll.
 	Pages *pages.Enricher
+	// PerHost is how many fetches may run at once against one host (host
+	// and port); DefaultPerHost when zero.
+	PerHost int
+	// Sleep waits d or until ctx is done, returning ctx's error then; a
+	// timer when nil.
+	Sleep func(ctx context.Context, d time.Duration) error
 
 	// seen remembers the keys the feeds listed since start, for Pages.
 	seen known
+	// hosts bounds the fetches running at once per host.
+	hosts hostGate
 }
 
 // Run polls every feed at once, then every Interval, until ctx is
-// cancelled. A feed's failure is logged and never stops the others.
+// cancelled. Each feed polls on its own: a feed's failure, or even a panic
+// in its poll, is logged and never stops or delays the others. A failing
+// feed is tried again after a Backoff; a feed whose server answers 410 Gone
+// is not fetched again (see GonePrefix). Run returns when ctx is cancelled
+// or no feed is left to poll.
 func (w *Watcher) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	for _, url := range w.Feeds {
@@ -63,31 +77,94 @@ func (w *Watcher) Run(ctx context.Context) error {
 }
 
 func (w *Watcher) watch(ctx context.Context, url string) {
+	if w.skipGone(ctx, url) {
+		return
+	}
 	// Each feed's period is shortened by a stable offset derived from its
 	// URL: many feeds spread over the interval instead of being fetched in
 	// step, restarts do not stampede, and no feed waits longer than one
 	// interval.
-	tick := time.NewTicker(Period(url, w.Interval))
-	defer tick.Stop()
+	period := Period(url, w.Interval)
+	failures := 0
 	for {
-		w.pollSafely(ctx, url)
-		select {
-		case <-ctx.Done():
+		started := w.now()
+		err := w.pollSafely(ctx, url)
+		if ctx.Err() != nil {
 			return
-		case <-tick.C:
+		}
+		var wait time.Duration
+		switch {
+		case err == nil:
+			failures = 0
+			wait = max(0, period-w.now().Sub(started))
+		case errors.Is(err, ErrGone):
+			w.Log.Error("feed gone: its publisher removed it (HTTP 410); it is no longer fetched: remove it from HERALD_FEEDS",
+				"feed", url, "err", err)
+			return
+		default:
+			failures++
+			wait = Backoff(period, failures, retryAfter(err))
+			w.logFailure(ctx, url, err, failures, wait)
+		}
+		if w.sleep(ctx, wait) != nil {
+			return
 		}
 	}
 }
 
-func (w *Watcher) pollSafely(ctx context.Context, url string) {
+// logFailure logs a failed poll once, with when the feed is tried next.
+func (w *Watcher) logFailure(ctx context.Context, url string, err error, failures int, wait time.Duration) {
+	attrs := []any{"feed", url, "err", err, "failures", failures, "retry_in", wait,
+		"next_try", w.now().Add(wait).UTC().Format(time.RFC3339)}
+	if se, ok := statusOf(err); ok {
+		attrs = append(attrs, "status", se.Code)
+	}
+	level, msg := slog.LevelWarn, "feed poll failed; backing off"
+	var pe *panicError
+	if errors.As(err, &pe) {
+		level, msg = slog.LevelError, "feed poll panicked; backing off"
+		attrs = append(attrs, "stack", string(pe.stack))
+	}
+	w.Log.Log(ctx, level, msg, attrs...)
+}
+
+// pollSafely polls the feed once, turning a panic into an error.
+func (w *Watcher) pollSafely(ctx context.Context, url string) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			w.Log.Error("feed poll panicked; will try again next interval", "feed", url, "panic", fmt.Sprint(r))
+			err = &panicError{value: r, stack: debug.Stack()}
 		}
 	}()
-	if _, err := w.Poll(ctx, url); err != nil && ctx.Err() == nil {
-		w.Log.Warn("feed poll failed; will try again next interval", "feed", url, "err", err)
+	_, err = w.Poll(ctx, url)
+	return err
+}
+
+func (w *Watcher) sleep(ctx context.Context, d time.Duration) error {
+	if w.Sleep != nil {
+		return w.Sleep(ctx, d)
 	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// fetch fetches the feed once a slot of its host is free.
+func (w *Watcher) fetch(ctx context.Context, url string, state herald.FeedState) (feed.Result, error) {
+	n := w.PerHost
+	if n <= 0 {
+		n = DefaultPerHost
+	}
+	release, err := w.hosts.acquire(ctx, hostKey(url), n)
+	if err != nil {
+		return feed.Result{}, err
+	}
+	defer release()
+	return w.Fetcher.Fetch(ctx, url, state)
 }
 
 // Poll fetches one feed once and records what is new.
@@ -99,6 +176,10 @@ func (w *Watcher) pollSafely(ctx context.Context, url string) {
 // Backlog items of a feed never read before (the ones that will be
 // posted), and the items dated after the last fetch of a feed read
 // before (those published while the daemon was down).
+//
+// At most PerHost fetches run at once against one host; Poll waits for a
+// slot. A fetch that fails is saved as the feed's LastError; one answered
+// 410 Gone is saved with GonePrefix and returned wrapping ErrGone.
 func (w *Watcher) Poll(ctx context.Context, url string) (herald.IngestResult, error) {
 	now := w.now()
 	state, err := w.Store.FeedState(ctx, url)
@@ -110,9 +191,16 @@ func (w *Watcher) Poll(ctx context.Context, url string) (herald.IngestResult, er
 	state.URL = url
 	state.LastFetch = now
 
-	res, err := w.Fetcher.Fetch(ctx, url, state)
+	res, err := w.fetch(ctx, url, state)
 	if err != nil {
+		if ctx.Err() != nil {
+			return herald.IngestResult{}, err
+		}
 		state.LastError = err.Error()
+		if se, ok := statusOf(err); ok && se.Code == http.StatusGone {
+			state.LastError = GonePrefix + ": " + err.Error()
+			err = fmt.Errorf("%w: %w", ErrGone, err)
+		}
 		if serr := w.Store.SaveFeedState(ctx, state); serr != nil {
 			w.Log.Error("save feed state", "feed", url, "err", serr)
 		}
