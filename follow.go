@@ -38,9 +38,11 @@ const MaxTopicLen = 50
 // it may have.
 var ErrTooManyFollows = errors.New("too many follows")
 
-// ErrUnreachable marks a send failure that says the recipient cannot be
-// reached any more: the reader blocked the bot or closed their direct
-// messages. Follows that deliver there are paused.
+// ErrUnreachable marks a send failure that says the target cannot be
+// reached any more: a reader blocked the bot or closed their direct
+// messages, the bot was removed from a chat or lost the permission to post
+// in a channel, the chat does not exist. The target is paused: nothing more
+// is routed there until it is resumed.
 var ErrUnreachable = errors.New("recipient unreachable")
 
 // TopicKey returns the form in which topics and words are compared: lower

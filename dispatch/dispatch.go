@@ -1,7 +1,9 @@
 // Package dispatch drives the outbox: one lane per target sends that
 // target's deliveries in publish order, paced by the platform senders,
-// retried with backoff on transient errors and recorded as failed on
-// permanent ones, so that one bad target never holds up the others.
+// retried with backoff on transient errors until they are too old, and
+// recorded as failed on permanent ones, so that one bad target never holds
+// up the others. A target found unreachable is paused, and a chat that
+// moved is followed to its new ID.
 package dispatch
 
 import (
@@ -18,8 +20,10 @@ import (
 // Sender posts one delivery to its platform. It paces itself below the
 // platform's limits. It returns the platform's message reference, a
 // *herald.RateLimitError when the platform asks to wait, a
-// *herald.PermanentError when retrying cannot help, or another error for a
-// transient failure.
+// *herald.MovedError when the chat has a new ID, a *herald.PermanentError
+// when retrying cannot help (wrapping herald.ErrUnreachable when nothing
+// sent to the target can arrive), or another error for a transient
+// failure.
 type Sender interface {
 	Send(ctx context.Context, d herald.Delivery) (messageID string, err error)
 }
@@ -146,6 +150,7 @@ func (d *Dispatcher) startLane(ctx, sendCtx context.Context, wg *sync.WaitGroup,
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
+		defer d.endLane(t, poke)
 		d.lane(ctx, sendCtx, t, poke)
 	}()
 }
@@ -161,17 +166,47 @@ func (d *Dispatcher) pokeLanes() {
 	}
 }
 
+// idle ends the lane of t, whose queue was empty when it last looked,
+// unless it was poked since: then new deliveries may have come, and the
+// lane looks again. It reports whether the lane ended. Run pokes every
+// lane before it lists the targets with pending deliveries, and both
+// happen under d.mu, so a delivery is never left without a lane: either
+// the poke reaches the lane before it ends, or Run finds no lane and
+// starts one.
+func (d *Dispatcher) idle(t herald.Target, poke chan struct{}) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	select {
+	case <-poke:
+		return false
+	default:
+	}
+	if d.lanes[t] == poke {
+		delete(d.lanes, t)
+	}
+	return true
+}
+
+// endLane forgets the lane of t when it returns.
+func (d *Dispatcher) endLane(t herald.Target, poke chan struct{}) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.lanes[t] == poke {
+		delete(d.lanes, t)
+	}
+}
+
 // lane sends one target's deliveries, head of queue first, so posts arrive
-// in publish order.
-func (d *Dispatcher) lane(ctx, sendCtx context.Context, t herald.Target, poke <-chan struct{}) {
+// in publish order. It ends when the queue is empty, as it is once the
+// target is paused or moved; Run starts it again when deliveries come.
+func (d *Dispatcher) lane(ctx, sendCtx context.Context, t herald.Target, poke chan struct{}) {
 	sender := d.senders[t.Platform]
 	log := d.log.With("target", t.String())
 	for ctx.Err() == nil {
 		del, err := d.store.NextDelivery(ctx, t)
 		if errors.Is(err, herald.ErrNotFound) {
-			select {
-			case <-ctx.Done():
-			case <-poke:
+			if d.idle(t, poke) {
+				return
 			}
 			continue
 		}
@@ -183,7 +218,9 @@ func (d *Dispatcher) lane(ctx, sendCtx context.Context, t herald.Target, poke <-
 			continue
 		}
 		if wait := del.NextAttempt.Sub(d.opts.Now()); wait > 0 {
-			sleep(ctx, wait)
+			// A poke may bring an older delivery to the head, such as
+			// one moved here from another chat: look again then.
+			wake(ctx, wait, poke)
 			continue
 		}
 		d.deliver(ctx, sendCtx, log, sender, del)
@@ -192,9 +229,10 @@ func (d *Dispatcher) lane(ctx, sendCtx context.Context, t herald.Target, poke <-
 
 // deliver makes one attempt at a delivery and records its outcome.
 func (d *Dispatcher) deliver(ctx, sendCtx context.Context, log *slog.Logger, sender Sender, del herald.Delivery) {
-	log = log.With("delivery", del.ID, "url", del.Article.URL)
+	log = log.With("delivery", del.ID, "feed", del.Article.Feed, "url", del.Article.URL)
 	msgID, err := sender.Send(sendCtx, del)
 	var rl *herald.RateLimitError
+	var moved *herald.MovedError
 	var perm *herald.PermanentError
 	switch {
 	case err == nil:
@@ -207,16 +245,20 @@ func (d *Dispatcher) deliver(ctx, sendCtx context.Context, log *slog.Logger, sen
 	case errors.As(err, &rl):
 		log.Warn("rate limited by the platform; waiting", "retry_after", rl.RetryAfter)
 		sleep(ctx, rl.RetryAfter)
+	case errors.As(err, &moved):
+		d.move(sendCtx, log, del, moved.To)
 	case errors.As(err, &perm):
 		log.Error("delivery refused for good", "reason", perm.Reason)
 		d.record(sendCtx, log, "mark failed", func(ctx context.Context) error {
 			return d.store.MarkFailed(ctx, del.ID, perm.Reason)
 		})
 		if errors.Is(err, herald.ErrUnreachable) {
-			// The reader blocked the bot or closed their messages: stop
-			// their follows, and fail what waits for them, until they
-			// come back.
-			log.Warn("recipient unreachable; pausing its follows", "reason", perm.Reason)
+			// The reader blocked the bot or closed their messages, or
+			// the channel is gone or closed to the bot: pause the
+			// target, which fails what waits for it and stops routing
+			// to it, until it is resumed.
+			log.Warn("target unreachable; pausing it: its pending deliveries fail and nothing is routed to it until it is resumed",
+				"reason", perm.Reason)
 			d.record(sendCtx, log, "pause", func(ctx context.Context) error {
 				return d.store.Pause(ctx, del.Target, perm.Reason)
 			})
@@ -239,6 +281,38 @@ func (d *Dispatcher) deliver(ctx, sendCtx context.Context, log *slog.Logger, sen
 			return d.store.MarkRetry(ctx, del.ID, now.Add(wait), err.Error())
 		})
 	}
+}
+
+// move follows a chat that moved to another: the store makes the pending
+// deliveries (this one among them) and the follows of the old chat the
+// new one's, and the lane of the new chat, started or poked by Notify,
+// sends them in publish order. The old chat's lane finds its queue empty
+// and ends. A move to a chat of another platform, or to the same chat,
+// cannot be followed: the delivery fails.
+func (d *Dispatcher) move(ctx context.Context, log *slog.Logger, del herald.Delivery, to herald.Target) {
+	from := del.Target
+	if back, err := herald.ParseTarget(to.String()); err != nil || back != to || to.Platform != from.Platform || to == from {
+		reason := "chat moved to " + to.String() + ", which is not a chat of " + string(from.Platform) + " to send to"
+		log.Error("delivery refused for good", "reason", reason)
+		d.record(ctx, log, "mark failed", func(ctx context.Context) error {
+			return d.store.MarkFailed(ctx, del.ID, reason)
+		})
+		return
+	}
+	log.Warn("chat moved; its deliveries and follows move with it", "from", from.Chat, "to", to.Chat, "hint", moveHint(from, to))
+	d.record(ctx, log, "move target", func(ctx context.Context) error {
+		return d.store.MoveTarget(ctx, from, to)
+	})
+	d.Notify()
+}
+
+// moveHint tells the operator what to change in the configuration so that
+// it names the chat of today.
+func moveHint(from, to herald.Target) string {
+	if from.Platform == herald.Telegram {
+		return "replace " + from.Chat + " with " + to.Chat + " in HERALD_TELEGRAM_CHATS"
+	}
+	return "replace " + from.String() + " with " + to.String() + " in the configured targets"
 }
 
 // record retries a store write until it succeeds or ctx ends.
@@ -265,6 +339,17 @@ func Backoff(attempts int, minWait, maxWait time.Duration) time.Duration {
 	wait = min(wait, maxWait)
 	half := wait / 2
 	return half + rand.N(half+1)
+}
+
+// wake waits for d, until ctx ends or until poked.
+func wake(ctx context.Context, d time.Duration, poke <-chan struct{}) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-poke:
+	case <-t.C:
+	}
 }
 
 // sleep waits for d or until ctx ends; it reports whether the wait ran out.

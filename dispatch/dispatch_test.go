@@ -1,12 +1,14 @@
 package dispatch_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -85,13 +87,20 @@ func setup(t *testing.T, n int, targets ...herald.Target) herald.Store {
 	return st
 }
 
-func start(t *testing.T, st herald.Store, senders map[herald.Platform]dispatch.Sender, opts dispatch.Options) {
+func start(t *testing.T, st herald.Store, senders map[herald.Platform]dispatch.Sender, opts dispatch.Options) *dispatch.Dispatcher {
+	t.Helper()
+	return startLogging(t, st, senders, opts, io.Discard)
+}
+
+// startLogging starts a dispatcher that logs to w.
+func startLogging(t *testing.T, st herald.Store, senders map[herald.Platform]dispatch.Sender, opts dispatch.Options, w io.Writer) *dispatch.Dispatcher {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	d := dispatch.New(st, senders, slog.New(slog.NewTextHandler(io.Discard, nil)), opts)
+	d := dispatch.New(st, senders, slog.New(slog.NewTextHandler(w, nil)), opts)
 	done := make(chan struct{})
 	go func() { d.Run(ctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
+	return d
 }
 
 // waitFor polls cond until it holds, failing the test after a generous
@@ -198,14 +207,59 @@ func TestTransientFailureRetriesWithBackoff(t *testing.T) {
 	}
 }
 
+// clock is a time that moves only when told.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
 func TestGivesUpAfterMaxAge(t *testing.T) {
-	st := setup(t, 1, chanA)
-	s := newScriptSender(func(herald.Target, string, int) error { return errors.New("connection reset") })
+	st := setup(t, 2, chanA)
+	s := newScriptSender(func(_ herald.Target, key string, _ int) error {
+		if key == "a1" {
+			return errors.New("discord HTTP 503")
+		}
+		return nil
+	})
+	c := &clock{now: time.Now()}
 	start(t, st, map[herald.Platform]dispatch.Sender{herald.Discord: s},
-		dispatch.Options{MinBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond, MaxAge: time.Nanosecond})
+		dispatch.Options{MinBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond, MaxAge: time.Hour, Now: c.Now})
+	waitFor(t, "retries within the age", func() bool {
+		c.Advance(10 * time.Millisecond) // past the backoff: the retry is due
+		d := states(t, st, chanA)["a1"]
+		if d.State != herald.Pending {
+			t.Fatalf("a1 is %s before its age ran out: %q", d.State, d.LastError)
+		}
+		return d.Attempts >= 3
+	})
+	if n := len(s.Sent(chanA)); n != 0 {
+		t.Fatalf("a2 was sent while a1, before it, was retried: %v", s.Sent(chanA))
+	}
+	c.Advance(time.Hour + time.Second)
 	waitFor(t, "the dead letter", func() bool { return states(t, st, chanA)["a1"].State == herald.Failed })
-	if d := states(t, st, chanA)["a1"]; d.LastError == "" {
-		t.Error("no reason recorded")
+	d := states(t, st, chanA)["a1"]
+	if want := "gave up after 1h0m0s: discord HTTP 503"; d.LastError != want {
+		t.Errorf("dead letter reason %q, want %q", d.LastError, want)
+	}
+	if d.Attempts < 3 {
+		t.Errorf("dead-lettered after %d attempts", d.Attempts)
+	}
+	// The queue moves on.
+	waitFor(t, "the next post", func() bool { return len(s.Sent(chanA)) == 1 })
+	if got := fmt.Sprint(s.Sent(chanA)); got != "[a2]" {
+		t.Errorf("sent %s, want [a2]", got)
 	}
 }
 
@@ -245,14 +299,23 @@ func TestBackoffBounds(t *testing.T) {
 		{0, time.Second, 2 * time.Second},
 		{1, 2 * time.Second, 4 * time.Second},
 		{3, 8 * time.Second, 16 * time.Second},
+		{8, 256 * time.Second, 512 * time.Second},
+		{9, 5 * time.Minute, 10 * time.Minute}, // 1024s, capped
 		{30, 5 * time.Minute, 10 * time.Minute},
+		{1 << 20, 5 * time.Minute, 10 * time.Minute},
 	}
 	for _, tt := range tests {
+		seen := map[time.Duration]bool{}
 		for range 100 {
 			got := dispatch.Backoff(tt.attempts, 2*time.Second, 10*time.Minute)
 			if got < tt.min || got > tt.max {
 				t.Fatalf("Backoff(%d) = %s, want within [%s, %s]", tt.attempts, got, tt.min, tt.max)
 			}
+			seen[got] = true
+		}
+		// Jitter: lanes that failed together do not retry together.
+		if len(seen) < 50 {
+			t.Errorf("Backoff(%d) took %d values in 100 draws, want jitter", tt.attempts, len(seen))
 		}
 	}
 }
@@ -307,5 +370,203 @@ func TestUnreachableRecipientPausesItsFollows(t *testing.T) {
 	s.mu.Unlock()
 	if calls != 1 {
 		t.Errorf("%d sends to the blocked target, want 1", calls)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a logger and a test at once.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// calls counts the sends to target.
+func (s *scriptSender) Calls(target herald.Target) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for id, c := range s.calls {
+		if strings.HasPrefix(id, target.String()+"/") {
+			n += c
+		}
+	}
+	return n
+}
+
+func TestMovedChatIsFollowed(t *testing.T) {
+	group := herald.Target{Platform: herald.Telegram, Chat: "-300"}
+	supergroup := herald.Target{Platform: herald.Telegram, Chat: "-1001300"}
+	st := setup(t, 3, group, chanA)
+	ctx := context.Background()
+	if _, err := st.AddFollow(ctx, herald.Follow{Target: group, Topic: "World", By: "u"}, 0); err != nil {
+		t.Fatal(err)
+	}
+	s := newScriptSender(func(target herald.Target, _ string, _ int) error {
+		if target == group {
+			return &herald.MovedError{To: supergroup, Err: &herald.PermanentError{
+				Reason: "telegram 400: Bad Request: group chat was upgraded to a supergroup chat (chat moved to -1001300)"}}
+		}
+		return nil
+	})
+	var log syncBuffer
+	startLogging(t, st, map[herald.Platform]dispatch.Sender{herald.Discord: s, herald.Telegram: s}, dispatch.Options{}, &log)
+	waitFor(t, "the posts in the new chat", func() bool {
+		ds := states(t, st, supergroup)
+		for _, d := range ds {
+			if d.State != herald.Sent {
+				return false
+			}
+		}
+		return len(ds) == 3
+	})
+	if got := fmt.Sprint(s.Sent(supergroup)); got != "[a1 a2 a3]" {
+		t.Errorf("the new chat got %s, want each post once, in publish order", got)
+	}
+	if n := s.Calls(group); n != 1 {
+		t.Errorf("%d sends to the old chat, want the one that learnt of the move", n)
+	}
+	if n := s.Calls(supergroup); n != 3 {
+		t.Errorf("%d sends to the new chat, want 3", n)
+	}
+	if ds := states(t, st, group); len(ds) != 0 {
+		t.Errorf("deliveries left to the old chat: %v", ds)
+	}
+	moves, err := st.Moves(ctx)
+	if err != nil || len(moves) != 1 || moves[group] != supergroup {
+		t.Errorf("Moves = %v, %v; want %v to %v", moves, err, group, supergroup)
+	}
+	if fs, err := st.Follows(ctx, supergroup); err != nil || len(fs) != 1 || fs[0].Topic != "World" {
+		t.Errorf("follows of the new chat = %v, %v; want the old chat's", fs, err)
+	}
+	waitFor(t, "the other target's posts", func() bool { return len(s.Sent(chanA)) == 3 })
+	out := log.String()
+	for _, want := range []string{"level=WARN", "from=-300", "to=-1001300", "HERALD_TELEGRAM_CHATS"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the log of the move does not say %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestMoveElsewhereFailsTheDelivery(t *testing.T) {
+	group := herald.Target{Platform: herald.Telegram, Chat: "-300"}
+	st := setup(t, 2, group)
+	s := newScriptSender(func(_ herald.Target, key string, _ int) error {
+		if key == "a1" {
+			return &herald.MovedError{To: chanA, Err: &herald.PermanentError{Reason: "moved"}}
+		}
+		return nil
+	})
+	start(t, st, map[herald.Platform]dispatch.Sender{herald.Discord: s, herald.Telegram: s}, dispatch.Options{})
+	waitFor(t, "the next post", func() bool { return len(s.Sent(group)) == 1 })
+	d := states(t, st, group)["a1"]
+	if d.State != herald.Failed || !strings.Contains(d.LastError, "chat moved to discord:1001") {
+		t.Errorf("a1 = %s %q, want failed, naming the move", d.State, d.LastError)
+	}
+	if moves, err := st.Moves(context.Background()); err != nil || len(moves) != 0 {
+		t.Errorf("Moves = %v, %v; want none", moves, err)
+	}
+}
+
+// TestFailingTargetsNeverSlowOthers: a target whose sends fail, one whose
+// sends hang and one that is unreachable do not keep a healthy target from
+// its posts; the unreachable target is paused and its lane ends.
+func TestFailingTargetsNeverSlowOthers(t *testing.T) {
+	var (
+		healthy = herald.Target{Platform: herald.Discord, Chat: "1"}
+		failing = herald.Target{Platform: herald.Discord, Chat: "2"}
+		hanging = herald.Target{Platform: herald.Discord, Chat: "3"}
+		blocked = herald.Target{Platform: herald.Telegram, Chat: "4"}
+	)
+	const n = 50
+	st := setup(t, n, healthy, failing, hanging, blocked)
+	release := make(chan struct{})
+	defer close(release)
+	s := newScriptSender(func(target herald.Target, _ string, _ int) error {
+		switch target {
+		case failing:
+			return errors.New("discord HTTP 503")
+		case hanging:
+			<-release
+			return errors.New("timeout awaiting response headers")
+		case blocked:
+			return &herald.PermanentError{Reason: "telegram 403: Forbidden: bot was blocked by the user",
+				Err: fmt.Errorf("%w: blocked", herald.ErrUnreachable)}
+		}
+		return nil
+	})
+	d := start(t, st, map[herald.Platform]dispatch.Sender{herald.Discord: s, herald.Telegram: s},
+		dispatch.Options{MinBackoff: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond})
+	waitFor(t, "the healthy target's posts", func() bool { return len(s.Sent(healthy)) == n })
+	var want []string
+	for i := 1; i <= n; i++ {
+		want = append(want, fmt.Sprintf("a%d", i))
+	}
+	if got := s.Sent(healthy); !slices.Equal(got, want) {
+		t.Errorf("healthy target got %v, want all %d in publish order", got, n)
+	}
+	for key, del := range states(t, st, healthy) {
+		if del.State != herald.Sent {
+			t.Errorf("healthy %s is %s", key, del.State)
+		}
+	}
+
+	waitFor(t, "the blocked target to be paused", func() bool {
+		reason, err := st.Paused(context.Background(), blocked)
+		return err == nil && reason != ""
+	})
+	for key, del := range states(t, st, blocked) {
+		if del.State != herald.Failed || !strings.Contains(del.LastError, "blocked") {
+			t.Errorf("blocked %s is %s %q, want failed with the reason", key, del.State, del.LastError)
+		}
+	}
+	if c := s.Calls(blocked); c != 1 {
+		t.Errorf("%d sends to the blocked target, want 1", c)
+	}
+	// The failing target keeps its head and retries it; what follows waits.
+	waitFor(t, "retries of the failing target", func() bool { return states(t, st, failing)["a1"].Attempts >= 2 })
+	for key, del := range states(t, st, failing) {
+		if del.State != herald.Pending {
+			t.Errorf("failing %s is %s, want pending: it is retried, not dropped", key, del.State)
+		}
+	}
+	if len(s.Sent(failing)) != 0 || len(s.Sent(hanging)) != 0 {
+		t.Errorf("sent %v and %v to targets that fail", s.Sent(failing), s.Sent(hanging))
+	}
+	// Lanes with nothing to send end, the paused target's among them, and
+	// a notification does not bring them back.
+	d.Notify()
+	waitFor(t, "idle lanes to end", func() bool {
+		return slices.Equal(d.Lanes(), []herald.Target{failing, hanging})
+	})
+}
+
+func TestLaneStartsAgainForNewDeliveries(t *testing.T) {
+	st := setup(t, 1, chanA)
+	s := newScriptSender(nil)
+	d := start(t, st, map[herald.Platform]dispatch.Sender{herald.Discord: s}, dispatch.Options{})
+	waitFor(t, "the first post", func() bool { return len(s.Sent(chanA)) == 1 })
+	waitFor(t, "the idle lane to end", func() bool { return len(d.Lanes()) == 0 })
+	later := herald.Article{Key: "b1", URL: "https://news.example/b1", Headline: "Later", Published: time.Now()}
+	route := func(herald.Article) []herald.Target { return []herald.Target{chanA} }
+	if _, err := st.Ingest(context.Background(), "https://news.example/feed", []herald.Article{later}, route, 1); err != nil {
+		t.Fatal(err)
+	}
+	d.Notify()
+	// Run lists pending targets once a minute by itself; the deadline of
+	// waitFor is shorter, so only Notify can bring this post.
+	waitFor(t, "the new post", func() bool { return len(s.Sent(chanA)) == 2 })
+	if got := fmt.Sprint(s.Sent(chanA)); got != "[a1 b1]" {
+		t.Errorf("sent %s", got)
 	}
 }

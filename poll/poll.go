@@ -223,7 +223,15 @@ func (w *Watcher) Poll(ctx context.Context, url string) (herald.IngestResult, er
 	if err != nil {
 		return herald.IngestResult{}, fmt.Errorf("read follows: %w", err)
 	}
-	router := route.New(w.Targets, follows)
+	paused, err := w.Store.PausedTargets(ctx)
+	if err != nil {
+		return herald.IngestResult{}, fmt.Errorf("read paused targets: %w", err)
+	}
+	moves, err := w.Store.Moves(ctx)
+	if err != nil {
+		return herald.IngestResult{}, fmt.Errorf("read moved chats: %w", err)
+	}
+	router := route.NewWith(w.Targets, follows, paused, moves)
 	result, err := w.Store.Ingest(ctx, url, articles, router.Route, w.Backlog)
 	if err != nil {
 		return result, fmt.Errorf("record articles: %w", err)

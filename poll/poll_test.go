@@ -152,3 +152,40 @@ func TestPeriodIsStableSpreadAndNeverLonger(t *testing.T) {
 		t.Errorf("only %d distinct periods for 50 feeds: fetches would bunch", len(seen))
 	}
 }
+
+func TestPausedTargetsGetNothingAndMovedChatsAreFollowed(t *testing.T) {
+	base := time.Date(2024, 4, 8, 9, 0, 0, 0, time.UTC)
+	srv := feedtest.New("Example News", item("1", base))
+	defer srv.Close()
+	w, st, _ := watcher(t, 0, srv.URL())
+	oldGroup := herald.Target{Platform: herald.Telegram, Chat: "-42"}
+	newGroup := herald.Target{Platform: herald.Telegram, Chat: "-1004200000000"}
+	w.Targets = []herald.Target{target, oldGroup}
+	ctx := context.Background()
+	if _, err := w.Poll(ctx, srv.URL()); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Pause(ctx, target, "discord HTTP 403, code 50001: Missing Access"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.MoveTarget(ctx, oldGroup, newGroup); err != nil {
+		t.Fatal(err)
+	}
+	srv.Add(item("2", base.Add(time.Minute)))
+	res, err := w.Poll(ctx, srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Deliveries != 1 {
+		t.Errorf("%d deliveries, want one, to the moved group", res.Deliveries)
+	}
+	for tg, want := range map[herald.Target]int{target: 0, oldGroup: 0, newGroup: 1} {
+		ds, err := st.Deliveries(ctx, tg, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ds) != want {
+			t.Errorf("%s has %d deliveries, want %d", tg, len(ds), want)
+		}
+	}
+}

@@ -26,16 +26,55 @@ type follow struct {
 // article about a followed topic to the follow's target. A target gets an
 // article once, however many of its follows match.
 func New(targets []herald.Target, follows []herald.Follow) *Router {
-	r := &Router{all: slices.Clone(targets), byWord: make(map[string][]follow)}
+	return NewWith(targets, follows, nil, nil)
+}
+
+// NewWith returns a Router as New does, for the targets of today: a target
+// that moved (a key of moves, as herald.Store.Moves lists them) is replaced
+// by where it moved to, and a paused target (a key of paused, as
+// herald.Store.PausedTargets lists them) gets nothing, configured or
+// following. Nil maps are empty.
+func NewWith(targets []herald.Target, follows []herald.Follow, paused map[herald.Target]string, moves map[herald.Target]herald.Target) *Router {
+	r := &Router{byWord: make(map[string][]follow)}
+	seen := make(map[herald.Target]bool, len(targets))
+	for _, t := range targets {
+		t = resolve(t, moves)
+		if _, ok := paused[t]; ok || seen[t] {
+			continue
+		}
+		seen[t] = true
+		r.all = append(r.all, t)
+	}
 	for _, f := range follows {
 		key := herald.TopicKey(f.Topic)
-		if key == "" {
+		t := resolve(f.Target, moves)
+		if _, ok := paused[t]; ok || key == "" {
 			continue
 		}
 		first, _, _ := strings.Cut(key, " ")
-		r.byWord[first] = append(r.byWord[first], follow{key: key, target: f.Target})
+		r.byWord[first] = append(r.byWord[first], follow{key: key, target: t})
 	}
 	return r
+}
+
+// resolve returns where t is today: the end of its chain of moves. Stores
+// keep chains resolved, so one step is the rule; a cycle ends where it
+// would come back.
+func resolve(t herald.Target, moves map[herald.Target]herald.Target) herald.Target {
+	to, ok := moves[t]
+	if !ok {
+		return t
+	}
+	seen := map[herald.Target]bool{t: true}
+	for !seen[to] {
+		seen[to] = true
+		next, ok := moves[to]
+		if !ok {
+			return to
+		}
+		to = next
+	}
+	return to
 }
 
 // Route returns the targets of the article: the configured ones first,

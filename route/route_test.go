@@ -62,6 +62,59 @@ func TestRouteNoTargets(t *testing.T) {
 	}
 }
 
+func TestNewWith(t *testing.T) {
+	channel := herald.Target{Platform: herald.Discord, Chat: "200"}
+	banned := herald.Target{Platform: herald.Discord, Chat: "201"}
+	group, supergroup, later := target("-3"), target("-1003"), target("-1004")
+	alice, bob := target("1"), target("2")
+	paused := map[herald.Target]string{banned: "Missing Access", bob: "bot was blocked by the user"}
+	moves := map[herald.Target]herald.Target{group: supergroup}
+	follows := []herald.Follow{
+		{Target: alice, Topic: "China"},
+		{Target: bob, Topic: "China"},        // paused: nothing
+		{Target: group, Topic: "China"},      // moved: the supergroup gets it
+		{Target: supergroup, Topic: "world"}, // the supergroup follows too: once
+		{Target: banned, Topic: "world"},     // paused, and configured
+	}
+	// Followers come after the configured targets: those of a topic of
+	// the article, then those of words of its text.
+	story := herald.Article{Headline: "China trade", Topics: []string{"World"}}
+	tests := []struct {
+		name    string
+		targets []herald.Target
+		paused  map[herald.Target]string
+		moves   map[herald.Target]herald.Target
+		want    []herald.Target
+	}{
+		{"nothing paused or moved", []herald.Target{channel, banned, group}, nil, nil,
+			[]herald.Target{channel, banned, group, supergroup, alice, bob}},
+		{"paused left out, configured or following", []herald.Target{channel, banned}, paused, nil,
+			[]herald.Target{channel, supergroup, alice, group}},
+		{"moved configured target rewritten in place", []herald.Target{group, channel}, nil, moves,
+			[]herald.Target{supergroup, channel, banned, alice, bob}},
+		{"configured old and new chat once", []herald.Target{supergroup, channel, group}, paused, moves,
+			[]herald.Target{supergroup, channel, alice}},
+		{"chain of moves followed", []herald.Target{group}, nil,
+			map[herald.Target]herald.Target{group: supergroup, supergroup: later},
+			[]herald.Target{later, banned, alice, bob}},
+		{"moved onto a paused chat", []herald.Target{group, channel}, map[herald.Target]string{supergroup: "kicked"}, moves,
+			[]herald.Target{channel, banned, alice, bob}},
+		{"a cycle of moves ends", []herald.Target{group}, nil,
+			map[herald.Target]herald.Target{group: supergroup, supergroup: group},
+			[]herald.Target{group, supergroup, banned, alice, bob}},
+		{"duplicate configured targets once", []herald.Target{channel, channel}, nil, nil,
+			[]herald.Target{channel, supergroup, banned, alice, bob, group}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := NewWith(tt.targets, follows, tt.paused, tt.moves).Route(story)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("Route = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
 func BenchmarkRoute(b *testing.B) {
 	var follows []herald.Follow
 	for i := range 10000 {

@@ -101,11 +101,10 @@ func TestSendToClosedDMsIsUnreachable(t *testing.T) {
 	if !errors.As(err, &perm) || !errors.Is(err, herald.ErrUnreachable) || !strings.Contains(perm.Reason, "50007") {
 		t.Fatalf("send to closed DMs: %v, want a permanent, unreachable failure naming 50007", err)
 	}
-	// A channel the bot may not see is refused for good, but is not a
-	// reader who went away.
+	// A channel that does not exist is as unreachable as closed DMs.
 	_, err = bot.Send(context.Background(), delivery(3, "999"))
-	if !errors.As(err, &perm) || errors.Is(err, herald.ErrUnreachable) {
-		t.Errorf("send to an unknown channel: %v", err)
+	if !errors.As(err, &perm) || !errors.Is(err, herald.ErrUnreachable) || !strings.Contains(perm.Reason, "10003") {
+		t.Errorf("send to an unknown channel: %v, want a permanent, unreachable failure naming 10003", err)
 	}
 }
 

@@ -203,7 +203,10 @@ func Nonce(d herald.Delivery) string {
 	return n[:min(len(n), 25)]
 }
 
-// classify sorts a discordgo error into the kinds the outbox acts on.
+// classify sorts a discordgo error into the kinds the outbox acts on: a
+// rate limit; a refusal that concerns the target itself, which wraps
+// herald.ErrUnreachable so that the target is paused; a refusal of this
+// one message; or a transient failure.
 func classify(err error) error {
 	var rl *discordgo.RateLimitError
 	if errors.As(err, &rl) {
@@ -217,19 +220,38 @@ func classify(err error) error {
 	if errors.As(err, &re) && re.Response != nil {
 		status := re.Response.StatusCode
 		reason := fmt.Sprintf("discord HTTP %d", status)
-		if re.Message != nil && (re.Message.Code != 0 || re.Message.Message != "") {
-			reason = fmt.Sprintf("discord HTTP %d, code %d: %s", status, re.Message.Code, re.Message.Message)
+		code := 0
+		if re.Message != nil {
+			code = re.Message.Code
+			if code != 0 || re.Message.Message != "" {
+				reason = fmt.Sprintf("discord HTTP %d, code %d: %s", status, code, re.Message.Message)
+			}
 		}
 		switch {
 		case status >= 500, status == http.StatusUnauthorized, status == http.StatusRequestTimeout:
 			return fmt.Errorf("%s: %w", reason, err)
-		case re.Message != nil && re.Message.Code == discordgo.ErrCodeCannotSendMessagesToThisUser:
+		case status >= 400 && unreachable(code):
 			return &herald.PermanentError{Reason: reason, Err: fmt.Errorf("%w: %w", herald.ErrUnreachable, err)}
 		case status >= 400:
 			return &herald.PermanentError{Reason: reason, Err: err}
 		}
 	}
 	return fmt.Errorf("discord: %w", err)
+}
+
+// unreachable reports whether a JSON error code refuses every message to
+// the target, not just one: nothing sent there can arrive until someone
+// changes the channel or the bot's rights.
+func unreachable(code int) bool {
+	switch code {
+	case discordgo.ErrCodeUnknownChannel, // deleted, or never was
+		discordgo.ErrCodeUnknownUser,                  // a DM target's user is gone
+		discordgo.ErrCodeMissingAccess,                // the bot cannot see the channel
+		discordgo.ErrCodeCannotSendMessagesToThisUser, // the user closed their DMs
+		discordgo.ErrCodeMissingPermissions:           // the bot may not post there
+		return true
+	}
+	return false
 }
 
 // IsUnauthorized reports whether err says Discord refused the token.

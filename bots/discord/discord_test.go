@@ -95,13 +95,14 @@ func TestSendClassifiesErrors(t *testing.T) {
 		t.Errorf("429: got %v, want a RateLimitError of 250ms", err)
 	}
 
-	if _, err := bot.Send(context.Background(), delivery(2, "999")); !errors.As(err, &perm) || !strings.Contains(perm.Reason, "10003") {
-		t.Errorf("unknown channel: got %v, want permanent 10003", err)
+	// Refusals of the channel itself: the target is unreachable.
+	if _, err := bot.Send(context.Background(), delivery(2, "999")); !errors.As(err, &perm) || !strings.Contains(perm.Reason, "10003") || !errors.Is(err, herald.ErrUnreachable) {
+		t.Errorf("unknown channel: got %v, want permanent 10003, unreachable", err)
 	}
 
 	fake.Forbid("222")
-	if _, err := bot.Send(context.Background(), delivery(3, "222")); !errors.As(err, &perm) || !strings.Contains(perm.Reason, "403") {
-		t.Errorf("forbidden: got %v, want permanent 403", err)
+	if _, err := bot.Send(context.Background(), delivery(3, "222")); !errors.As(err, &perm) || !strings.Contains(perm.Reason, "50001") || !errors.Is(err, herald.ErrUnreachable) {
+		t.Errorf("forbidden: got %v, want permanent 403 50001, unreachable", err)
 	}
 
 	before := len(fake.Requests())

@@ -229,12 +229,18 @@ func (s *spacing) done() {
 	s.mu.Unlock()
 }
 
-// classify sorts a Bot API error into the kinds the outbox acts on.
+// classify sorts a Bot API error into the kinds the outbox acts on: a
+// rate limit; a chat that moved, as a *herald.MovedError (which wraps a
+// *herald.PermanentError, so that a caller that knows nothing of moves
+// gives up on the message); a refusal that concerns the chat itself,
+// which wraps herald.ErrUnreachable so that the chat is paused; a refusal
+// of this one message; or a transient failure.
 func classify(err error) error {
 	var te *tgbotapi.Error
 	if !errors.As(err, &te) {
 		return fmt.Errorf("telegram: %w", err)
 	}
+	reason := fmt.Sprintf("telegram %d: %s", te.Code, te.Message)
 	switch {
 	case te.Code == http.StatusTooManyRequests:
 		wait := time.Duration(te.RetryAfter) * time.Second
@@ -243,16 +249,40 @@ func classify(err error) error {
 		}
 		return &herald.RateLimitError{RetryAfter: wait, Err: te}
 	case te.MigrateToChatID != 0:
-		return &herald.PermanentError{Reason: fmt.Sprintf("%s (chat moved to %d)", te.Message, te.MigrateToChatID), Err: te}
-	case te.Code == http.StatusForbidden:
-		// Blocked by the user, kicked from the group, or never started
-		// by the user: nobody will read what is sent there.
-		return &herald.PermanentError{Reason: fmt.Sprintf("telegram %d: %s", te.Code, te.Message),
-			Err: fmt.Errorf("%w: %w", herald.ErrUnreachable, te)}
+		// A group upgraded to a supergroup: the same chat, a new ID.
+		to := herald.Target{Platform: herald.Telegram, Chat: strconv.FormatInt(te.MigrateToChatID, 10)}
+		return &herald.MovedError{To: to, Err: &herald.PermanentError{
+			Reason: fmt.Sprintf("%s (chat moved to %d)", reason, te.MigrateToChatID), Err: te}}
+	case te.Code == http.StatusForbidden, te.Code == http.StatusBadRequest && chatGone(te.Message):
+		// Blocked by the user, kicked from the group, never started by
+		// the user, or a chat that is gone: nobody will read what is
+		// sent there.
+		return &herald.PermanentError{Reason: reason, Err: fmt.Errorf("%w: %w", herald.ErrUnreachable, te)}
 	case te.Code == http.StatusBadRequest:
-		return &herald.PermanentError{Reason: fmt.Sprintf("telegram %d: %s", te.Code, te.Message), Err: te}
+		return &herald.PermanentError{Reason: reason, Err: te}
 	}
-	return fmt.Errorf("telegram %d: %s", te.Code, te.Message)
+	return fmt.Errorf("telegram %d: %w", te.Code, te)
+}
+
+// chatGone reports whether the description of a 400 says the chat itself
+// refuses every message: it does not exist (any more), or the bot may not
+// post there. Other 400s refuse one message.
+func chatGone(description string) bool {
+	d := strings.ToLower(description)
+	for _, s := range []string{
+		"chat not found",
+		"group chat was deactivated",
+		"peer_id_invalid",
+		"chat_write_forbidden",
+		"not enough rights to send",
+		"have no rights to send",
+		"need administrator rights in the channel",
+	} {
+		if strings.Contains(d, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // describe makes an error from getMe or getChat read well in `herald check`.

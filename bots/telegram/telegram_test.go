@@ -89,7 +89,7 @@ func TestSendPacesBelowTheLimits(t *testing.T) {
 }
 
 func TestSendClassifiesErrors(t *testing.T) {
-	fake := fakes.NewTelegram(fakes.TelegramOptions{Token: token, Chats: []string{"7", "8", "9", "10"}, PerChatInterval: -1})
+	fake := fakes.NewTelegram(fakes.TelegramOptions{Token: token, Chats: []string{"7", "8", "9", "10", "-300"}, PerChatInterval: -1})
 	defer fake.Close()
 	bot := newBot(t, fake, token)
 	send := func(chat string) error {
@@ -105,12 +105,21 @@ func TestSendClassifiesErrors(t *testing.T) {
 
 	fake.Kick("8")
 	var perm *herald.PermanentError
-	if err := send("8"); !errors.As(err, &perm) || !strings.Contains(perm.Reason, "403") {
-		t.Errorf("kicked: got %v, want a permanent 403", err)
+	if err := send("8"); !errors.As(err, &perm) || !strings.Contains(perm.Reason, "403") || !errors.Is(err, herald.ErrUnreachable) {
+		t.Errorf("kicked: got %v, want a permanent 403, unreachable", err)
 	}
 
-	if err := send("-100999"); !errors.As(err, &perm) || !strings.Contains(perm.Reason, "chat not found") {
-		t.Errorf("unknown chat: got %v, want a permanent chat not found", err)
+	if err := send("-100999"); !errors.As(err, &perm) || !strings.Contains(perm.Reason, "chat not found") || !errors.Is(err, herald.ErrUnreachable) {
+		t.Errorf("unknown chat: got %v, want a permanent chat not found, unreachable", err)
+	}
+
+	fake.Migrate("-300", "-1009")
+	var moved *herald.MovedError
+	if err := send("-300"); !errors.As(err, &moved) || moved.To != (herald.Target{Platform: herald.Telegram, Chat: "-1009"}) {
+		t.Errorf("migrated group: got %v, want moved to telegram:-1009", err)
+	}
+	if err := send("-1009"); err != nil {
+		t.Errorf("send to the supergroup: %v", err)
 	}
 
 	fake.FailNext(1, 500, "Internal Server Error", 0)

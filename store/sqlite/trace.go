@@ -71,9 +71,7 @@ func (s *Store) Outbox(ctx context.Context) (herald.OutboxStats, error) {
 // Trace returns the article whose canonical URL or key is ref, and its
 // deliveries in target order, as herald.Store describes.
 func (s *Store) Trace(ctx context.Context, ref string) (herald.Article, []herald.Delivery, error) {
-	var id int64
-	err := s.read.QueryRowContext(ctx, `SELECT id FROM articles WHERE key = ?1
-		UNION ALL SELECT id FROM articles WHERE url = ?1 LIMIT 1`, ref).Scan(&id)
+	id, err := s.traceID(ctx, ref)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return herald.Article{}, nil, fmt.Errorf("sqlite: trace %q: %w", ref, herald.ErrNotFound)
@@ -105,14 +103,17 @@ func (s *Store) Trace(ctx context.Context, ref string) (herald.Article, []herald
 	return article, ds, nil
 }
 
-// MoveTarget records that a chat moved, as herald.Store describes.
-func (s *Store) MoveTarget(ctx context.Context, from, to herald.Target) error {
-	return fmt.Errorf("sqlite: move %s to %s: not implemented", from, to)
-}
-
-// Moves lists the recorded moves.
-func (s *Store) Moves(ctx context.Context) (map[herald.Target]herald.Target, error) {
-	return map[herald.Target]herald.Target{}, nil
+// traceID finds the article whose key is ref or, failing that, the
+// newest recorded whose canonical URL is ref: a site that republishes a
+// story under a new GUID keeps its link.
+func (s *Store) traceID(ctx context.Context, ref string) (int64, error) {
+	var id int64
+	err := s.read.QueryRowContext(ctx, `SELECT id FROM articles WHERE key = ?`, ref).Scan(&id)
+	if !errors.Is(err, sql.ErrNoRows) {
+		return id, err
+	}
+	err = s.read.QueryRowContext(ctx, `SELECT id FROM articles WHERE url = ? ORDER BY id DESC LIMIT 1`, ref).Scan(&id)
+	return id, err
 }
 
 // articleByID reads one article.

@@ -58,6 +58,19 @@
 //     articles equal but for the place of the words or their age, the one
 //     with the words in its headline, then lead, ranks first, and the newer
 //     ranks first. Latest with a topic agrees with herald.Article.About.
+//   - PausedTargets keeps the first reason of each pause. Outbox counts
+//     only pending deliveries, retried ones included, and its Oldest is
+//     the least Created of them as Deliveries reports it.
+//   - Trace matches a key before a URL, and of the articles of a URL
+//     the one recorded last; it traces an article without deliveries with
+//     none, and lists deliveries by Target.String().
+//   - MoveTarget keeps a moved delivery's id, attempts and times; a
+//     pending delivery of from whose article to has already fails with
+//     "moved: already delivered to <to>". Follows merge by TopicKey, to's
+//     own kept. A pause moves with the chat unless to is paused already,
+//     and deliveries moved onto a paused target fail with its reason.
+//     Moves resolves chains to the chat of today; a chat that moves back
+//     is no longer moved; moving a chat to itself is an error.
 //   - Cursor is 0 for a name never saved; SaveCursor refuses an empty name.
 package storetest
 
@@ -106,6 +119,13 @@ func Run(t *testing.T, open func(t *testing.T) herald.Store) {
 		{"FollowLimit", testFollowLimit},
 		{"Pause", testPause},
 		{"PauseWithoutDeliveries", testPauseWithoutDeliveries},
+		{"PausedTargets", testPausedTargets},
+		{"MoveTarget", testMoveTarget},
+		{"MoveChain", testMoveChain},
+		{"MovePaused", testMovePaused},
+		{"MoveInvalid", testMoveInvalid},
+		{"Outbox", testOutbox},
+		{"Trace", testTrace},
 		{"Cursor", testCursor},
 		{"Search", testSearch},
 		{"SearchLimit", testSearchLimit},
