@@ -46,7 +46,7 @@ type Config struct {
 	TelegramChats  List   `split_words:"true" desc:"Telegram chats that receive every article: numeric chat IDs or @channel names, comma-separated."`
 	TelegramAPIUrl string `split_words:"true" default:"https://api.telegram.org" desc:"Telegram Bot API base: requests go to BASE/bot<token>/<method> (a self-hosted Bot API server works)."`
 
-	HTTPAddr  string `split_words:"true" default:"127.0.0.1:8080" desc:"Address of the HTTP server for /healthz; empty turns it off."`
+	HTTPAddr  string `split_words:"true" default:"127.0.0.1:8080" desc:"Address of the HTTP server for /healthz, /readyz and /metrics; empty turns it off."`
 	LogLevel  string `split_words:"true" default:"info" desc:"Log level: debug, info, warn or error."`
 	LogFormat string `split_words:"true" default:"text" desc:"Log format: text or json. Logs go to standard error."`
 }

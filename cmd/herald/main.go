@@ -6,6 +6,7 @@
 //	herald env                   list every configuration variable
 //	herald check                 check the configuration, feeds and platforms
 //	herald preview [--json] URL|FILE   show how an article or feed would be posted
+//	herald why URL|KEY           tell what happened to an article on each target
 //	herald version               print the version
 //
 // Herald is configured with HERALD_* environment variables only; `herald
@@ -48,6 +49,7 @@ Usage:
   herald env                          list every configuration variable
   herald check                        check the configuration, feeds and platforms
   herald preview [--json] URL|FILE    show how an article or a feed would be posted
+  herald why URL|KEY                  tell what happened to an article on each target
   herald version                      print the version
 
 Herald is configured with HERALD_* environment variables; see "herald env".
@@ -79,6 +81,10 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	case "preview":
 		return preview(ctx, args, stdout, stderr)
+	case "why":
+		return withConfig(stderr, func(cfg config.Config, log *slog.Logger) int {
+			return why(ctx, cfg, args, stdout, stderr)
+		})
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "herald %s (%s)\n", version(), runtime.Version())
 		return exitOK

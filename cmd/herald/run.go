@@ -19,6 +19,7 @@ import (
 	"github.com/heraldhq/herald/config"
 	"github.com/heraldhq/herald/dispatch"
 	"github.com/heraldhq/herald/feed"
+	"github.com/heraldhq/herald/metrics"
 	"github.com/heraldhq/herald/pages"
 	"github.com/heraldhq/herald/poll"
 	"github.com/heraldhq/herald/store/sqlite"
@@ -45,11 +46,22 @@ func run(ctx context.Context, cfg config.Config, stdout io.Writer, log *slog.Log
 	if cfg.Commands {
 		handler = bots.NewHandler(st, log, bots.Options{MaxFollows: cfg.MaxFollows})
 	}
-	senders, closeBots, err := platforms(botCtx, ctx, cfg, st, handler, stdout, log)
+	started := time.Now()
+	au := newAuth(log, time.Now)
+	senders, closeBots, err := platforms(botCtx, ctx, cfg, st, handler, au, stdout, log)
 	if err != nil {
 		return err
 	}
 	defer closeBots()
+	var configured []herald.Platform
+	for p := range senders {
+		configured = append(configured, p)
+	}
+	reg := metrics.New(metrics.Options{Outbox: st, Platforms: configured, Log: log})
+	for p, s := range senders {
+		senders[p] = au.sender(p, reg.Sender(p, s))
+	}
+	feeds := newFeedHealth(cfg.Feeds, started, cfg.PollInterval+cfg.FeedTimeout)
 
 	targets := cfg.Targets()
 	names := make([]string, len(targets))
@@ -68,7 +80,7 @@ func run(ctx context.Context, cfg config.Config, stdout io.Writer, log *slog.Log
 		Interval: cfg.PollInterval,
 		Backlog:  cfg.Backlog,
 		Targets:  targets,
-		Store:    st,
+		Store:    feeds.store(reg.Store(st)),
 		Fetcher:  feed.NewFetcher(userAgent(), cfg.FeedTimeout, 0),
 		Log:      log,
 		Notify:   d.Notify,
@@ -80,8 +92,10 @@ func run(ctx context.Context, cfg config.Config, stdout io.Writer, log *slog.Log
 	go func() { defer wg.Done(); d.Run(ctx) }()
 	go func() { defer wg.Done(); w.Run(ctx) }()
 	if cfg.HTTPAddr != "" {
-		wg.Add(1)
-		go func() { defer wg.Done(); serveHTTP(ctx, cfg.HTTPAddr, log) }()
+		ready := &readiness{store: st, auth: au, feeds: feeds, now: time.Now}
+		wg.Add(2)
+		go func() { defer wg.Done(); au.run(ctx, min(cfg.PollInterval, time.Minute)) }()
+		go func() { defer wg.Done(); serveHTTP(ctx, cfg.HTTPAddr, log, ready, reg.Handler()) }()
 	}
 	wg.Wait()
 	log.Info("herald stopped cleanly")
@@ -90,10 +104,11 @@ func run(ctx context.Context, cfg config.Config, stdout io.Writer, log *slog.Log
 
 // platforms builds a sender per configured platform, or the console outlet
 // when none is configured, and with a handler answers readers' commands
-// until listenCtx ends. The caller calls the returned function to close
-// them; on error nothing is left open.
+// until listenCtx ends. It tells au what each platform's identity check
+// said, and how to check it again. The caller calls the returned function
+// to close them; on error nothing is left open.
 func platforms(ctx, listenCtx context.Context, cfg config.Config, st herald.Store, handler *bots.Handler,
-	stdout io.Writer, log *slog.Logger) (_ map[herald.Platform]dispatch.Sender, _ func(), err error) {
+	au *auth, stdout io.Writer, log *slog.Logger) (_ map[herald.Platform]dispatch.Sender, _ func(), err error) {
 	senders := map[herald.Platform]dispatch.Sender{}
 	var closers []func()
 	closeAll := func() {
@@ -120,6 +135,7 @@ func platforms(ctx, listenCtx context.Context, cfg config.Config, st herald.Stor
 		default:
 			log.Info("discord bot ready", "username", me.Username)
 		}
+		au.add(herald.Discord, func(ctx context.Context) error { _, err := bot.Me(ctx); return err }, err)
 		senders[herald.Discord] = bot
 		if handler != nil {
 			bot.EnableCommands(handler, cfg.DiscordGuildID)
@@ -145,6 +161,10 @@ func platforms(ctx, listenCtx context.Context, cfg config.Config, st herald.Stor
 		default:
 			log.Info("telegram bot ready", "username", me.UserName)
 		}
+		// The bot keeps the identity it read first: a fresh client asks
+		// Telegram again.
+		opts := telegram.Options{Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIUrl, Log: log}
+		au.add(herald.Telegram, func(ctx context.Context) error { _, err := telegram.New(ctx, opts).Me(ctx); return err }, err)
 		senders[herald.Telegram] = bot
 		if handler != nil {
 			listening := make(chan struct{})
@@ -163,21 +183,26 @@ func platforms(ctx, listenCtx context.Context, cfg config.Config, st herald.Stor
 	return senders, closeAll, nil
 }
 
-// serveHTTP serves /healthz until ctx is cancelled. A port already in use is
-// logged, not fatal: posting matters more than the health endpoint.
-func serveHTTP(ctx context.Context, addr string, log *slog.Logger) {
+// serveHTTP serves /healthz (the process is alive), /readyz (ready) and
+// /metrics until ctx is cancelled. A port already in use is logged, not
+// fatal: posting matters more than the health endpoint.
+func serveHTTP(ctx context.Context, addr string, log *slog.Logger, ready, metricsHandler http.Handler) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprintln(w, `{"status":"ok"}`)
 	})
+	mux.Handle("GET /readyz", ready)
+	mux.Handle("GET /metrics", metricsHandler)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		log.Error("health endpoint not started (set HERALD_HTTP_ADDR to another address, or empty to turn it off)", "addr", addr, "err", err)
 		return
 	}
-	log.Info("health endpoint listening", "url", "http://"+ln.Addr().String()+"/healthz")
+	base := "http://" + ln.Addr().String()
+	log.Info("health endpoint listening", "url", base+"/healthz")
+	log.Info("readiness and metrics endpoints listening", "readyz", base+"/readyz", "metrics", base+"/metrics")
 	go func() {
 		<-ctx.Done()
 		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

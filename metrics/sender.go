@@ -1,0 +1,79 @@
+package metrics
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/dispatch"
+)
+
+// DeliveryOutcome names what a sender's error means for the delivery: nil
+// is Sent, a *herald.RateLimitError RateLimited, a *herald.PermanentError
+// Failed, and any other error a Retry. A *herald.MovedError is a Retry
+// too, whatever it wraps: the delivery is sent again to the chat's new ID.
+func DeliveryOutcome(err error) string {
+	var rl *herald.RateLimitError
+	var moved *herald.MovedError
+	var perm *herald.PermanentError
+	switch {
+	case err == nil:
+		return Sent
+	case errors.As(err, &rl):
+		return RateLimited
+	case errors.As(err, &moved):
+		return Retry
+	case errors.As(err, &perm):
+		return Failed
+	}
+	return Retry
+}
+
+// Sender returns next counting each send in herald_deliveries_total by
+// outcome, each 429 in herald_rate_limited_total, and observing the time
+// from the article's publication to a successful send in
+// herald_delivery_latency_seconds. A send cut short because ctx ended is
+// not counted: the delivery stays as it was.
+func (r *Registry) Sender(platform herald.Platform, next dispatch.Sender) dispatch.Sender {
+	r.platform(platform)
+	s := &sender{
+		next:        next,
+		now:         r.now,
+		outcomes:    make(map[string]prometheus.Counter),
+		rateLimited: r.rateLimited.WithLabelValues(string(platform)),
+		latency:     r.latency.WithLabelValues(string(platform)),
+	}
+	for _, o := range []string{Sent, RateLimited, Retry, Failed} {
+		s.outcomes[o] = r.deliveries.WithLabelValues(string(platform), o)
+	}
+	return s
+}
+
+type sender struct {
+	next        dispatch.Sender
+	now         func() time.Time
+	outcomes    map[string]prometheus.Counter
+	rateLimited prometheus.Counter
+	latency     prometheus.Observer
+}
+
+func (s *sender) Send(ctx context.Context, d herald.Delivery) (string, error) {
+	id, err := s.next.Send(ctx, d)
+	if err != nil && ctx.Err() != nil {
+		return id, err
+	}
+	outcome := DeliveryOutcome(err)
+	s.outcomes[outcome].Inc()
+	switch outcome {
+	case Sent:
+		if age := s.now().Sub(d.Article.Published); !d.Article.Published.IsZero() && age >= 0 {
+			s.latency.Observe(age.Seconds())
+		}
+	case RateLimited:
+		s.rateLimited.Inc()
+	}
+	return id, err
+}
