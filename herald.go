@@ -138,6 +138,8 @@ type Delivery struct {
 	NextAttempt time.Time
 	// Created is when the delivery entered the outbox.
 	Created time.Time
+	// Sent is when the platform accepted the post; zero until then.
+	Sent time.Time
 	// MessageID is the platform's reference to the sent post, for edits.
 	MessageID string
 	// LastError is the reason of the last failure.

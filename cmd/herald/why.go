@@ -173,6 +173,9 @@ func explain(in whyInput) []whyLine {
 func describeDelivery(d herald.Delivery, in whyInput) string {
 	switch d.State {
 	case herald.Sent:
+		if !d.Sent.IsZero() {
+			return fmt.Sprintf("sent %s as message %s (queued %s)", stamp(d.Sent), d.MessageID, stamp(d.Created))
+		}
 		return fmt.Sprintf("sent as message %s (queued %s)", d.MessageID, stamp(d.Created))
 	case herald.Failed:
 		s := "failed: " + d.LastError

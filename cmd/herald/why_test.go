@@ -188,7 +188,7 @@ func TestEndToEndWhy(t *testing.T) {
 	if len(msgs) != 1 {
 		t.Fatalf("%d Discord posts, want 1", len(msgs))
 	}
-	if got := lines["discord:111"]; !strings.HasPrefix(got, "sent as message "+msgs[0].ID+" (queued ") {
+	if got := lines["discord:111"]; !regexp.MustCompile(`^sent \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ as message ` + msgs[0].ID + ` \(queued `).MatchString(got) {
 		t.Errorf("discord:111 %q, want sent as message %s", got, msgs[0].ID)
 	}
 	if got := lines["discord:222"]; got != "failed: discord HTTP 404, code 10003: Unknown Channel" {

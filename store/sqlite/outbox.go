@@ -13,7 +13,7 @@ import (
 
 // deliveryColumns are the columns scanDelivery reads, in its order.
 const deliveryColumns = `d.id, d.target, d.state, d.attempts, d.next_attempt, d.created,
-	d.message_id, d.last_error,
+	coalesce(d.sent_at, 0), d.message_id, d.last_error,
 	a.key, a.url, a.headline, a.dateline_text, a.dateline_place, a.dateline_date,
 	a.dateline_agency, a.lead, a.topics, a.image, a.published, a.source, a.feed`
 
@@ -181,13 +181,13 @@ type scanner interface {
 // scanDelivery reads a row of deliveryColumns.
 func scanDelivery(row scanner) (herald.Delivery, error) {
 	var (
-		d                        herald.Delivery
-		a                        = &d.Article
-		target, state, topics    string
-		next, created, published int64
+		d                              herald.Delivery
+		a                              = &d.Article
+		target, state, topics          string
+		next, created, sent, published int64
 	)
 	err := row.Scan(&d.ID, &target, &state, &d.Attempts, &next, &created,
-		&d.MessageID, &d.LastError,
+		&sent, &d.MessageID, &d.LastError,
 		&a.Key, &a.URL, &a.Headline, &a.Dateline.Text, &a.Dateline.Place, &a.Dateline.Date,
 		&a.Dateline.Agency, &a.Lead, &topics, &a.Image, &published, &a.Source, &a.Feed)
 	if err != nil {
@@ -202,6 +202,9 @@ func scanDelivery(row scanner) (herald.Delivery, error) {
 	d.State = herald.DeliveryState(state)
 	d.NextAttempt = fromMicros(next)
 	d.Created = fromMicros(created)
+	if sent != 0 {
+		d.Sent = fromMicros(sent)
+	}
 	a.Published = fromMicros(published)
 	return d, nil
 }

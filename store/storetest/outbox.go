@@ -62,10 +62,17 @@ func testStateMachine(t *testing.T, s herald.Store) {
 		t.Errorf("after second MarkRetry: %s next %v error %q", describe(r), r.NextAttempt, r.LastError)
 	}
 
+	if !d.Sent.IsZero() {
+		t.Errorf("a pending delivery has a send time: %v", d.Sent)
+	}
+	before := time.Now().Add(-time.Second)
 	if err := s.MarkSent(ctx, d.ID, "msg-1"); err != nil {
 		t.Fatalf("MarkSent: %v", err)
 	}
 	sent := find(t, s, discord, d.ID)
+	if sent.Sent.Before(before) || sent.Sent.After(time.Now().Add(time.Second)) {
+		t.Errorf("after MarkSent: Sent %v, want about now", sent.Sent)
+	}
 	if sent.State != herald.Sent || sent.MessageID != "msg-1" || sent.Attempts != 2 {
 		t.Errorf("after MarkSent: %s message %q", describe(sent), sent.MessageID)
 	}
