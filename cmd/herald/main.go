@@ -7,6 +7,7 @@
 //	herald check                 check the configuration, feeds and platforms
 //	herald preview [--json] URL|FILE   show how an article or feed would be posted
 //	herald why URL|KEY           tell what happened to an article on each target
+//	herald resume [TARGET ...]   list paused targets, or let them receive posts again
 //	herald version               print the version
 //
 // Herald is configured with HERALD_* environment variables only; `herald
@@ -50,6 +51,7 @@ Usage:
   herald check                        check the configuration, feeds and platforms
   herald preview [--json] URL|FILE    show how an article or a feed would be posted
   herald why URL|KEY                  tell what happened to an article on each target
+  herald resume [TARGET ...]          list paused targets, or let them receive posts again
   herald version                      print the version
 
 Herald is configured with HERALD_* environment variables; see "herald env".
@@ -84,6 +86,10 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "why":
 		return withConfig(stderr, func(cfg config.Config, log *slog.Logger) int {
 			return why(ctx, cfg, args, stdout, stderr)
+		})
+	case "resume":
+		return withConfig(stderr, func(cfg config.Config, log *slog.Logger) int {
+			return resume(ctx, cfg, args, stdout, stderr)
 		})
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "herald %s (%s)\n", version(), runtime.Version())

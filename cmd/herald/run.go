@@ -70,6 +70,14 @@ func run(ctx context.Context, cfg config.Config, stdout io.Writer, log *slog.Log
 	}
 	log.Info("herald started", "version", version(), "feeds", len(cfg.Feeds), "targets", names,
 		"database", cfg.Database, "poll_interval", cfg.PollInterval, "backlog", cfg.Backlog)
+	if paused, err := st.PausedTargets(ctx); err == nil {
+		for _, t := range targets {
+			if reason, ok := paused[t]; ok {
+				log.Warn("a configured target is paused and gets no posts; fix the cause, then run `herald resume "+t.String()+"`",
+					"target", t.String(), "reason", reason)
+			}
+		}
+	}
 	if len(senders) == 1 && senders[herald.Console] != nil {
 		log.Info("no bot token configured: posts are printed to standard output (set HERALD_DISCORD_TOKEN or HERALD_TELEGRAM_TOKEN to post)")
 	}
