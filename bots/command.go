@@ -21,6 +21,8 @@ const (
 	Search    = "search"
 	Latest    = "latest"
 	Help      = "help"
+	// Why is for admins only, and not in the readers' menus.
+	Why = "why"
 )
 
 // Command describes one command for the platforms' command menus.
@@ -67,6 +69,9 @@ type Request struct {
 	// Denied, when not empty, refuses follow and unfollow with this
 	// explanation: the caller may not change Subscriber's follows.
 	Denied string
+	// Admin says the caller administers where they asked, checked by
+	// the platform on this call: only admins may ask why.
+	Admin bool
 }
 
 // Options tune a Handler. Zero values take the defaults.
@@ -82,6 +87,10 @@ type Options struct {
 	Results int
 	// Now is the clock; time.Now by default.
 	Now func() time.Time
+	// Why tells what happened to the article ref names on each target:
+	// its headline and one line per target, or an error wrapping
+	// herald.ErrNotFound. Nil turns the why command off.
+	Why func(ctx context.Context, ref string) (headline string, lines []string, err error)
 }
 
 // Defaults for Options.
@@ -170,6 +179,10 @@ func (h *Handler) answer(ctx context.Context, r Request) (formatter.Reply, error
 		return h.latest(ctx, r)
 	case Help:
 		return formatter.Reply{Text: helpText}, nil
+	case Why:
+		if h.opts.Why != nil {
+			return h.why(ctx, r)
+		}
 	}
 	return formatter.Reply{Text: "I do not know that command.\n\n" + helpText}, nil
 }
@@ -306,6 +319,29 @@ func (h *Handler) latest(ctx context.Context, r Request) (formatter.Reply, error
 		return formatter.Reply{Text: "The newest articles:", Articles: found}, nil
 	}
 	return formatter.Reply{Text: fmt.Sprintf("The newest articles about “%s”:", topic), Articles: found}, nil
+}
+
+func (h *Handler) why(ctx context.Context, r Request) (formatter.Reply, error) {
+	if !r.Admin {
+		return formatter.Reply{Text: "Only admins can ask why: server moderators (Manage Channels) on Discord, a group's or channel's admins on Telegram, where they administer."}, nil
+	}
+	ref := strings.TrimSpace(r.Args)
+	if ref == "" {
+		return formatter.Reply{Text: "Which article? /why followed by its link."}, nil
+	}
+	if len(ref) > maxQuery {
+		ref = strings.ToValidUTF8(ref[:maxQuery], "")
+	}
+	headline, lines, err := h.opts.Why(ctx, ref)
+	switch {
+	case errors.Is(err, herald.ErrNotFound):
+		return formatter.Reply{Text: "No article with that link has been seen."}, nil
+	case err != nil:
+		return formatter.Reply{}, fmt.Errorf("why: %w", err)
+	case len(lines) == 0:
+		return formatter.Reply{Text: fmt.Sprintf("“%s” went nowhere: no target is configured, and no follow matched it.", headline)}, nil
+	}
+	return formatter.Reply{Text: fmt.Sprintf("What happened to “%s”:", headline), List: lines}, nil
 }
 
 // MaxChoices is the most suggestions Complete returns, Discord's limit.

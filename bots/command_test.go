@@ -2,6 +2,7 @@ package bots
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -266,4 +267,35 @@ func FuzzHandle(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestWhyIsForAdmins(t *testing.T) {
+	var asked []string
+	h, _, _ := newHandler(t, Options{Burst: 100, Why: func(ctx context.Context, ref string) (string, []string, error) {
+		asked = append(asked, ref)
+		if ref == "https://news.example/a" {
+			return "Lavrov visits Beijing", []string{"discord:111: sent", "telegram:7: pending"}, nil
+		}
+		return "", nil, fmt.Errorf("trace: %w", herald.ErrNotFound)
+	}})
+	ctx := context.Background()
+	admin := request(Why, " https://news.example/a ")
+	admin.Admin = true
+	if r := h.Handle(ctx, request(Why, "https://news.example/a")); !strings.Contains(r.Text, "Only admins") {
+		t.Errorf("a reader asked why and got %q", r.Text)
+	}
+	if r := h.Handle(ctx, admin); !strings.Contains(r.Text, "Lavrov visits Beijing") || !slices.Equal(r.List, []string{"discord:111: sent", "telegram:7: pending"}) {
+		t.Errorf("an admin asked why and got %+v", r)
+	}
+	admin.Args = "https://news.example/unknown"
+	if r := h.Handle(ctx, admin); !strings.Contains(r.Text, "No article with that link") {
+		t.Errorf("unknown article: %q", r.Text)
+	}
+	if !slices.Equal(asked, []string{"https://news.example/a", "https://news.example/unknown"}) {
+		t.Errorf("asked %q: a reader's question reached the store, or the link was not trimmed", asked)
+	}
+	off, _, _ := newHandler(t, Options{Burst: 100})
+	if r := off.Handle(ctx, admin); !strings.Contains(r.Text, "I do not know that command") {
+		t.Errorf("why without a tracer: %q", r.Text)
+	}
 }

@@ -30,7 +30,7 @@ type Reply struct {
 // Caps on the parts of a reply, so that a reply always fits a message.
 const (
 	replyHeadlineMax = 150
-	replyItemMax     = 120
+	replyItemMax     = 300
 	replyTextMax     = 1000
 	// ReplyListMax is the most items, topics or articles a reply shows.
 	ReplyListMax = 25

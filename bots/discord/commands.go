@@ -83,6 +83,14 @@ func CommandDefinitions() []*discordgo.ApplicationCommand {
 		}
 		cmds = append(cmds, cmd)
 	}
+	cmds = append(cmds, &discordgo.ApplicationCommand{
+		Type: discordgo.ChatApplicationCommand, Name: bots.Why, Description: "What happened to an article on each channel and chat",
+		DefaultMemberPermissions: &manage, Contexts: guildOnly,
+		Options: []*discordgo.ApplicationCommandOption{{
+			Type: discordgo.ApplicationCommandOptionString, Name: "article", Description: "The article's link",
+			Required: true, MinLength: &minLen, MaxLength: 1000,
+		}},
+	})
 	for _, c := range []struct{ name, description, topicText string }{
 		{routeCommand, "Send a topic's articles into a channel", "A section such as World, or any word or phrase"},
 		{unrouteCommand, "Stop sending a topic's articles into a channel", "A topic the channel gets"},
@@ -230,10 +238,13 @@ func (b *Bot) commandRequest(i *discordgo.Interaction, extra interactionExtra) (
 	data := i.ApplicationCommandData()
 	req := b.personal(i)
 	req.Command = data.Name
-	for _, name := range []string{"topic", "query"} {
+	for _, name := range []string{"topic", "query", "article"} {
 		if o := data.GetOption(name); o != nil && o.Type == discordgo.ApplicationCommandOptionString {
 			req.Args = o.StringValue()
 		}
+	}
+	if i.Member != nil && i.GuildID != "" {
+		req.Admin = i.Member.Permissions&(routePermission|discordgo.PermissionAdministrator) != 0
 	}
 	switch req.Command {
 	case routeCommand:

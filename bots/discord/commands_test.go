@@ -110,7 +110,7 @@ func TestSendToClosedDMsIsUnreachable(t *testing.T) {
 
 func TestCommandDefinitions(t *testing.T) {
 	for _, c := range discord.CommandDefinitions() {
-		admin := c.Name == "route" || c.Name == "unroute"
+		admin := c.Name == "route" || c.Name == "unroute" || c.Name == "why"
 		if got := c.DefaultMemberPermissions != nil; got != admin {
 			t.Errorf("/%s has default_member_permissions %v", c.Name, got)
 		}

@@ -199,8 +199,11 @@ func (b *Bot) onMessage(ctx context.Context, api *tgbotapi.BotAPI, handler *bots
 	default:
 		req.User = "telegram:" + strconv.FormatInt(m.Chat.ID, 10)
 	}
-	if cmd == bots.Follow || cmd == bots.Unfollow {
+	switch cmd {
+	case bots.Follow, bots.Unfollow:
 		req.Denied = b.denied(api, m)
+	case bots.Why:
+		req.Admin = !private && b.denied(api, m) == ""
 	}
 	b.reply(ctx, api, m, handler.Handle(ctx, req), received)
 }
@@ -239,6 +242,9 @@ var commandName = regexp.MustCompile(`^[a-z0-9_]{1,32}$`)
 
 // isCommand reports whether name is one of Herald's commands.
 func isCommand(name string) bool {
+	if name == bots.Why {
+		return true
+	}
 	for _, c := range bots.Commands {
 		if c.Name == name {
 			return true

@@ -69,14 +69,14 @@ func TestDiscordReadersFollowSearchAndRoute(t *testing.T) {
 	for _, c := range p.discord.Commands("") {
 		name := c["name"].(string)
 		names = append(names, name)
-		if name == "route" || name == "unroute" {
+		if name == "route" || name == "unroute" || name == "why" {
 			if c["default_member_permissions"] != "16" {
 				t.Errorf("/%s default_member_permissions = %v, want Manage Channels (16)", name, c["default_member_permissions"])
 			}
 		}
 	}
 	slices.Sort(names)
-	if want := []string{"follow", "following", "help", "latest", "route", "search", "topics", "unfollow", "unroute"}; !slices.Equal(names, want) {
+	if want := []string{"follow", "following", "help", "latest", "route", "search", "topics", "unfollow", "unroute", "why"}; !slices.Equal(names, want) {
 		t.Errorf("registered commands %q, want %q", names, want)
 	}
 
@@ -163,6 +163,13 @@ func TestDiscordReadersFollowSearchAndRoute(t *testing.T) {
 	if !strings.Contains(content, "follows were paused") || !strings.Contains(content, "50007") {
 		t.Errorf("reply after a failed DM does not tell of the pause: %q", content)
 	}
+
+	// Only moderators may ask why an article went where it went.
+	article := []fakes.InteractionOption{{Name: "article", Value: "https://news.example/new-trade"}}
+	expect(push(fakes.InteractionSpec{GuildID: guild, ChannelID: channel, UserID: "550", Name: "why", Options: article}),
+		"Only admins can ask why")
+	expect(push(fakes.InteractionSpec{GuildID: guild, ChannelID: channel, UserID: admin, Permissions: 1 << 4, Name: "why", Options: article}),
+		"discord:"+news+": sent ")
 
 	// Each target got each article once.
 	polls := feed.Requests()

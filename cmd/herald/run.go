@@ -44,7 +44,7 @@ func run(ctx context.Context, cfg config.Config, stdout io.Writer, log *slog.Log
 	defer cancelBots()
 	var handler *bots.Handler
 	if cfg.Commands {
-		handler = bots.NewHandler(st, log, bots.Options{MaxFollows: cfg.MaxFollows})
+		handler = bots.NewHandler(st, log, bots.Options{MaxFollows: cfg.MaxFollows, Why: whyReplier(cfg, st)})
 	}
 	started := time.Now()
 	au := newAuth(log, time.Now)

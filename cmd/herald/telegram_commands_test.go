@@ -43,10 +43,11 @@ func TestTelegramReadersFollowSearchAndRoute(t *testing.T) {
 	sent := map[string]int{}
 	replyTo := func(chatID string, from int64, text string) string {
 		t.Helper()
+		// Answers and posts share the chat: the answer is the next message.
+		sent[chatID] = len(p.telegram.Messages(chatID)) + 1
 		if p.telegram.QueueText(chatID, from, text) == 0 {
 			t.Fatalf("could not queue %q in %s", text, chatID)
 		}
-		sent[chatID]++
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		ms, err := p.telegram.WaitMessages(ctx, chatID, sent[chatID])
@@ -90,21 +91,23 @@ func TestTelegramReadersFollowSearchAndRoute(t *testing.T) {
 	expect(group, member, "/follow asia", "Only this group's admins")
 	expect(group, groupAdmin, "/follow@news_bot asia", "Following “asia”: new articles about it will arrive in this group.")
 	expect(group, anonymous, "/follow climate", "Following “climate”")
+	before := len(p.telegram.Messages(group))
 	if p.telegram.QueueTextAs(group, "-1009999", "/unfollow asia") == 0 {
 		t.Fatal("could not queue a linked channel's post")
 	}
-	sent[group]++
+	wctx, wcancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer wcancel()
+	if ms, err := p.telegram.WaitMessages(wctx, group, before+1); err != nil {
+		t.Fatal(err)
+	} else if got := ms[before].Plain; !strings.Contains(got, "Only this group's admins") {
+		t.Errorf("a linked channel's /unfollow was answered %q, want a refusal", got)
+	}
 	expect(group, member, "/following", "asia")
 	// Another bot's command, and plain talk, are left alone.
 	p.telegram.QueueText(group, member, "/follow@other_bot sports")
 	p.telegram.QueueText(group, member, "good morning")
 	// A channel's admins route a topic into it by posting the command.
 	expect(newsChannel, 0, "/follow world", "Following “world”: new articles about it will arrive in this channel.")
-
-	msgs := p.telegram.Messages(group)
-	if got := msgs[len(msgs)-2].Plain; !strings.Contains(got, "Only this group's admins") {
-		t.Errorf("a linked channel's /unfollow was answered %q, want a refusal", got)
-	}
 
 	// A reader presses a post's Follow button, in the configured channel.
 	feed.Add(storyItem("new-trade", "Trade corridor extended", "Ministers from China and four other countries signed.", 60, "World", "Asia"))
@@ -141,8 +144,13 @@ func TestTelegramReadersFollowSearchAndRoute(t *testing.T) {
 	p.telegram.Unblock(presser)
 	expect(presser, 1002, "/following", "Your follows were paused because I could not send you a message (telegram 403: Forbidden: bot was blocked by the user)")
 
+	// Only a chat's admins may ask why an article went where it went.
+	expect(group, member, "/why https://news.example/new-trade", "Only admins can ask why")
+	expect(group, groupAdmin, "/why https://news.example/new-trade", "telegram:"+group+": sent ")
+	expect(reader, 1001, "/why https://news.example/new-trade", "Only admins can ask why")
+
 	// A restart replays no command.
-	before := len(p.telegram.AllMessages())
+	before = len(p.telegram.AllMessages())
 	if code := d.stop(t); code != 0 {
 		t.Fatalf("exit %d", code)
 	}

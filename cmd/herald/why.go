@@ -33,7 +33,7 @@ func why(ctx context.Context, cfg config.Config, args []string, stdout, stderr i
 		return exitFailure
 	}
 	defer st.Close()
-	article, deliveries, err := trace(ctx, st, args[0])
+	article, lines, err := whyLines(ctx, cfg, st, args[0])
 	if errors.Is(err, herald.ErrNotFound) {
 		fmt.Fprintln(stderr, "herald why: no article with that URL or key has been seen")
 		return exitFailure
@@ -42,27 +42,8 @@ func why(ctx context.Context, cfg config.Config, args []string, stdout, stderr i
 		fmt.Fprintln(stderr, "herald why:", err)
 		return exitFailure
 	}
-	paused, err := st.PausedTargets(ctx)
-	if err != nil {
-		fmt.Fprintln(stderr, "herald why:", err)
-		return exitFailure
-	}
-	moves, err := st.Moves(ctx)
-	if err != nil {
-		fmt.Fprintln(stderr, "herald why:", err)
-		return exitFailure
-	}
 	fmt.Fprintf(stdout, "article    %s\nurl        %s\nkey        %s\nfeed       %s\npublished  %s\n\n",
 		article.Headline, article.URL, article.Key, article.Feed, stamp(article.Published))
-	lines := explain(whyInput{
-		deliveries: deliveries,
-		targets:    cfg.Targets(),
-		platforms:  configuredPlatforms(cfg),
-		paused:     paused,
-		moves:      moves,
-		backlog:    cfg.Backlog,
-		now:        time.Now(),
-	})
 	if len(lines) == 0 {
 		fmt.Fprintln(stdout, "no target is configured, and no follow routed it anywhere")
 	}
@@ -74,6 +55,47 @@ func why(ctx context.Context, cfg config.Config, args []string, stdout, stderr i
 		fmt.Fprintf(stdout, "%-*s  %s\n", width, l.target, l.text)
 	}
 	return exitOK
+}
+
+// whyLines finds the article ref names and says what happened to it on
+// each target.
+func whyLines(ctx context.Context, cfg config.Config, st herald.Store, ref string) (herald.Article, []whyLine, error) {
+	article, deliveries, err := trace(ctx, st, ref)
+	if err != nil {
+		return herald.Article{}, nil, err
+	}
+	paused, err := st.PausedTargets(ctx)
+	if err != nil {
+		return herald.Article{}, nil, err
+	}
+	moves, err := st.Moves(ctx)
+	if err != nil {
+		return herald.Article{}, nil, err
+	}
+	return article, explain(whyInput{
+		deliveries: deliveries,
+		targets:    cfg.Targets(),
+		platforms:  configuredPlatforms(cfg),
+		paused:     paused,
+		moves:      moves,
+		backlog:    cfg.Backlog,
+		now:        time.Now(),
+	}), nil
+}
+
+// whyReplier answers the chat command why with whyLines.
+func whyReplier(cfg config.Config, st herald.Store) func(context.Context, string) (string, []string, error) {
+	return func(ctx context.Context, ref string) (string, []string, error) {
+		article, lines, err := whyLines(ctx, cfg, st, ref)
+		if err != nil {
+			return "", nil, err
+		}
+		out := make([]string, len(lines))
+		for i, l := range lines {
+			out[i] = l.target + ": " + l.text
+		}
+		return article.Headline, out, nil
+	}
 }
 
 // trace finds the article a reader named: by its key, its canonical URL,

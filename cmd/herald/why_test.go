@@ -130,8 +130,8 @@ func runWhy(t *testing.T, ref string) (int, string, string) {
 	return code, stdout.String(), stderr.String()
 }
 
-// whyLines maps each target line of `herald why`'s output to its text.
-func whyLines(out string) map[string]string {
+// parseWhyOutput maps each target line of `herald why`'s output to its text.
+func parseWhyOutput(out string) map[string]string {
 	lines := make(map[string]string)
 	_, targets, _ := strings.Cut(out, "\n\n")
 	for _, l := range strings.Split(strings.TrimSpace(targets), "\n") {
@@ -167,7 +167,7 @@ func TestEndToEndWhy(t *testing.T) {
 	}
 	firstSight := "not routed: first sight of the feed (only the newest HERALD_BACKLOG=0 are posted)"
 	want := map[string]string{"discord:111": firstSight, "discord:222": firstSight, "telegram:" + chat: firstSight}
-	if got := whyLines(out); fmt.Sprint(got) != fmt.Sprint(want) {
+	if got := parseWhyOutput(out); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("why old-1:\n%s\nwant lines %v", out, want)
 	}
 
@@ -180,7 +180,7 @@ func TestEndToEndWhy(t *testing.T) {
 	var lines map[string]string
 	waitFor(t, "a post, a refusal and a retry", func() bool {
 		code, out, _ = runWhy(t, link)
-		lines = whyLines(out)
+		lines = parseWhyOutput(out)
 		return code == exitOK && strings.HasPrefix(lines["discord:111"], "sent") &&
 			strings.HasPrefix(lines["discord:222"], "failed") && pending.MatchString(lines["telegram:"+chat])
 	})
@@ -201,7 +201,7 @@ func TestEndToEndWhy(t *testing.T) {
 		}
 	}
 	// The article's key finds it too.
-	if code, byKey, _ := runWhy(t, "guid:https://news.example/rail-1"); code != exitOK || whyLines(byKey)["discord:111"] != lines["discord:111"] {
+	if code, byKey, _ := runWhy(t, "guid:https://news.example/rail-1"); code != exitOK || parseWhyOutput(byKey)["discord:111"] != lines["discord:111"] {
 		t.Errorf("why by key: exit %d\n%s", code, byKey)
 	}
 
@@ -210,7 +210,7 @@ func TestEndToEndWhy(t *testing.T) {
 	feed.Add(wireItem(2))
 	waitFor(t, "the next article", func() bool {
 		code, out, _ = runWhy(t, wireItem(2).Link)
-		lines = whyLines(out)
+		lines = parseWhyOutput(out)
 		return code == exitOK && strings.HasPrefix(lines["discord:111"], "sent")
 	})
 	if got := lines["discord:222"]; got != "paused: discord HTTP 404, code 10003: Unknown Channel" {
@@ -223,7 +223,7 @@ func TestEndToEndWhy(t *testing.T) {
 	}
 	t.Setenv("HERALD_DISCORD_CHANNELS", channel+",222,333")
 	code, out, _ = runWhy(t, link)
-	if got := whyLines(out)["discord:333"]; code != exitOK || !strings.HasPrefix(got, "not routed: target added after the article was seen (") {
+	if got := parseWhyOutput(out)["discord:333"]; code != exitOK || !strings.HasPrefix(got, "not routed: target added after the article was seen (") {
 		t.Errorf("a channel added since: exit %d\n%s", code, out)
 	}
 }
