@@ -34,7 +34,7 @@ const routePermission = discordgo.PermissionManageChannels
 const deferAfter = 1500 * time.Millisecond
 
 // routeHelp is added to the help on Discord.
-const routeHelp = "Server moderators (Manage Channels): /route <topic> <channel> sends a topic's articles into a channel, /unroute stops it; /following <channel> lists a channel's topics."
+const routeHelp = "Server moderators (Manage Channels): /route <topic> <channel> sends a topic's articles into a channel, /unroute stops it; /following <channel> lists a channel's topics; /why <link> tells what happened to an article."
 
 // CommandDefinitions returns the application commands Herald registers.
 func CommandDefinitions() []*discordgo.ApplicationCommand {
