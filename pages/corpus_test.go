@@ -9,33 +9,12 @@ import (
 	"testing"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/sharedtest"
 )
 
-// sharedDir returns the path of a directory of the shared material that
-// sits beside the repository (../shared from the module root), skipping the
-// test when it is absent.
-func sharedDir(t *testing.T, rel string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Skipf("shared material: %v", err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("shared material: module root not found")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", filepath.FromSlash(rel))
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared material %s absent: %v", rel, err)
-	}
-	return p
-}
+// sharedDir returns the path of a directory of the shared test material,
+// skipping the test when it is absent.
+func sharedDir(t *testing.T, rel string) string { return sharedtest.Path(t, rel) }
 
 // TestCorpusPagesCompleteTeasers serves the readability corpus's pages and
 // completes, for each, a feed item that carries its title and a teaser.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,6 +21,7 @@ import (
 	"github.com/heraldhq/herald/feed"
 	"github.com/heraldhq/herald/formatter"
 	"github.com/heraldhq/herald/internal/fakes"
+	"github.com/heraldhq/herald/internal/sharedtest"
 	"github.com/heraldhq/herald/poll"
 )
 
@@ -30,29 +32,11 @@ func corpusDir(t *testing.T) string {
 	return sharedDir(t, "corpus", "feeds")
 }
 
-// sharedDir returns a directory of the shared material beside the
-// repository, skipping the test when it is absent.
+// sharedDir returns a directory of the shared test material, skipping the
+// test when it is absent.
 func sharedDir(t *testing.T, elem ...string) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Skip(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		if parent := filepath.Dir(dir); parent != dir {
-			dir = parent
-			continue
-		}
-		t.Skip("module root not found")
-	}
-	p := filepath.Join(append([]string{dir, "..", "shared"}, elem...)...)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared material absent (%v): skipping", err)
-	}
-	return p
+	return sharedtest.Path(t, path.Join(elem...))
 }
 
 // standIns are the two platforms' stand-ins, limits off, and the real
