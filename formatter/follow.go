@@ -24,12 +24,12 @@ const (
 )
 
 // FollowTopic returns the topic a post's "Follow" button offers: the
-// article's first topic that fits in a button's data on both platforms
-// and has something to follow, or "" for none.
+// article's first topic that fits in a button's data on both platforms,
+// reads back unchanged from it and has something to follow, or "" for
+// none.
 func FollowTopic(a herald.Article) string {
 	for _, t := range topics(a) {
-		if herald.TopicKey(t) != "" && len(FollowPrefix+t) <= telegramCallbackMax &&
-			!strings.ContainsAny(t, "\n\r") {
+		if herald.TopicKey(t) != "" && len(FollowPrefix+t) <= telegramCallbackMax && herald.CleanTopic(t) == t {
 			return t
 		}
 	}

@@ -54,3 +54,11 @@ func TestParseFollowData(t *testing.T) {
 		}
 	}
 }
+
+func TestFollowTopicReadsBack(t *testing.T) {
+	long := strings.Repeat("ab ", 20) // 60 characters: CleanTopic would cut it
+	got := FollowTopic(herald.Article{Topics: []string{long, "Asia"}})
+	if got != "Asia" {
+		t.Errorf("FollowTopic = %q, want the topic that reads back unchanged", got)
+	}
+}
