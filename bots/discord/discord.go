@@ -26,6 +26,10 @@ import (
 // DefaultAPIURL is Discord's own API host.
 const DefaultAPIURL = "https://discord.com"
 
+// channelWindow is the span of Discord's per-channel message bucket (5
+// messages per 5 s).
+const channelWindow = 5 * time.Second
+
 // globalRate stays just under Discord's global limit of 50 requests a
 // second per bot; the per-route limits come from the response headers,
 // which discordgo reads.
@@ -41,7 +45,11 @@ type Options struct {
 	// GatewayRetry is the first wait before the gateway is tried again
 	// after a failed connection; it doubles up to five minutes.
 	GatewayRetry time.Duration
-	Log          *slog.Logger
+	// FirstPost is how long after start the first post waits: the process
+	// before this one may have used up a channel's rate-limit window just
+	// before it stopped (default one window, 5 s; negative: no wait).
+	FirstPost time.Duration
+	Log       *slog.Logger
 }
 
 // Bot is a Discord bot that posts articles.
@@ -51,6 +59,9 @@ type Bot struct {
 	global  *rate.Limiter
 	retry   time.Duration
 	handler *bots.Handler
+	// firstPost is when the first post may go: discordgo starts without
+	// the rate-limit state of the process before.
+	firstPost time.Time
 
 	mu  sync.Mutex
 	dms map[string]string // DM channel IDs by user ID
@@ -66,6 +77,9 @@ func New(opts Options) (*Bot, error) {
 	}
 	if opts.Log == nil {
 		opts.Log = slog.Default()
+	}
+	if opts.FirstPost == 0 {
+		opts.FirstPost = channelWindow
 	}
 	if opts.GatewayRetry <= 0 {
 		opts.GatewayRetry = 5 * time.Second
@@ -84,7 +98,8 @@ func New(opts Options) (*Bot, error) {
 	s.MaxRestRetries = 0
 	s.ShouldRetryOnRateLimit = false
 	s.Identify.Intents = discordgo.IntentsGuilds
-	b := &Bot{s: s, log: opts.Log, global: rate.NewLimiter(globalRate, 1), retry: opts.GatewayRetry, dms: make(map[string]string)}
+	b := &Bot{s: s, log: opts.Log, global: rate.NewLimiter(globalRate, 1), retry: opts.GatewayRetry,
+		dms: make(map[string]string), firstPost: time.Now().Add(max(opts.FirstPost, 0))}
 	s.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) {
 		name := ""
 		if r.User != nil {
@@ -159,6 +174,15 @@ type messageWithNonce struct {
 // Send posts the delivery's article to its channel, or to a user's direct
 // messages when the target is DMPrefix+userID.
 func (b *Bot) Send(ctx context.Context, d herald.Delivery) (string, error) {
+	if wait := time.Until(b.firstPost); wait > 0 {
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return "", ctx.Err()
+		case <-t.C:
+		}
+	}
 	channelID := d.Target.Chat
 	if userID, ok := isDM(channelID); ok {
 		id, err := b.dmChannel(ctx, userID)

@@ -39,7 +39,7 @@ func delivery(id int64, channel string) herald.Delivery {
 
 func newBot(t *testing.T, apiURL string) *discord.Bot {
 	t.Helper()
-	b, err := discord.New(discord.Options{Token: token, APIURL: apiURL, Timeout: 5 * time.Second,
+	b, err := discord.New(discord.Options{Token: token, APIURL: apiURL, Timeout: 5 * time.Second, FirstPost: -1,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
@@ -256,5 +256,23 @@ func TestConnectRetriesTheGateway(t *testing.T) {
 	defer cancel2()
 	if err := down.Connect(ctx2); err == nil {
 		t.Fatal("Connect to nothing returned nil")
+	}
+}
+
+func TestFirstPostWaitsForTheLastProcessWindow(t *testing.T) {
+	fake := fakes.NewDiscord(fakes.DiscordOptions{Token: token, Channels: []string{"111"}})
+	defer fake.Close()
+	bot, err := discord.New(discord.Options{Token: token, APIURL: fake.URL(), FirstPost: time.Hour,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := bot.Send(ctx, delivery(1, "111")); !errors.Is(err, context.Canceled) {
+		t.Fatalf("first post within the window: %v, want it held until cancelled", err)
+	}
+	if n := len(fake.Messages("111")); n != 0 {
+		t.Errorf("%d posts made within the first window", n)
 	}
 }
