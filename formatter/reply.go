@@ -39,28 +39,74 @@ const (
 // DiscordReply renders the reply as Discord message content: markdown,
 // escaped, within Discord's 2000-character limit.
 func DiscordReply(r Reply) string {
+	out := replyStyle{
+		notice: func(s string) string { return "> " + EscapeMarkdown(s) },
+		escape: EscapeMarkdown,
+		bullet: "- ",
+		article: func(head, link string) string {
+			if link == "" {
+				return "**" + head + "**"
+			}
+			// Angle brackets keep Discord from embedding a preview of
+			// every link in the list.
+			return "**[" + head + "](<" + strings.ReplaceAll(link, ">", "%3E") + ">)**"
+		},
+		fits: func(s string) bool { return utf8.RuneCountInString(s) <= 2000 },
+	}.render(r)
+	return Truncate(out, 2000)
+}
+
+// TelegramReply renders the reply as a Telegram HTML message without link
+// previews, within Telegram's 4096-character limit.
+func TelegramReply(r Reply) TelegramMessage {
+	esc := func(s string) string { return tgbotapi.EscapeText(tgbotapi.ModeHTML, s) }
+	text := replyStyle{
+		notice: func(s string) string { return "<i>" + esc(s) + "</i>" },
+		escape: esc,
+		bullet: "• ",
+		article: func(head, link string) string {
+			if link == "" {
+				return "<b>" + head + "</b>"
+			}
+			return `<a href="` + html.EscapeString(link) + `">` + head + "</a>"
+		},
+		fits: func(s string) bool { return TelegramLength(s) <= TelegramMaxLength },
+	}.render(r)
+	return TelegramMessage{Text: text, ParseMode: tgbotapi.ModeHTML,
+		LinkPreviewOptions: &LinkPreviewOptions{IsDisabled: true}}
+}
+
+// replyStyle is how a platform marks up the parts of a reply.
+type replyStyle struct {
+	// notice marks up the cleaned, cut notice; escape escapes plain text.
+	notice, escape func(string) string
+	bullet         string
+	// article marks up an article's escaped headline and its web link,
+	// which may be empty.
+	article func(head, link string) string
+	// fits reports whether a rendering is within the platform's limit.
+	fits func(string) bool
+}
+
+// render lays the reply out: notice, text, then one line per item, topic
+// and article, dropping lines from the end until the whole fits.
+func (st replyStyle) render(r Reply) string {
 	var parts []string
 	if n := Clean(r.Notice); n != "" {
-		parts = append(parts, "> "+EscapeMarkdown(Truncate(n, replyTextMax)))
+		parts = append(parts, st.notice(Truncate(n, replyTextMax)))
 	}
 	if t := cleanLines(r.Text); t != "" {
-		parts = append(parts, EscapeMarkdown(Truncate(t, replyTextMax)))
+		parts = append(parts, st.escape(Truncate(t, replyTextMax)))
 	}
 	var lines []string
 	for _, item := range limit(r.List) {
-		lines = append(lines, "- "+EscapeMarkdown(Truncate(Clean(item), replyItemMax)))
+		lines = append(lines, st.bullet+st.escape(Truncate(Clean(item), replyItemMax)))
 	}
 	for _, t := range limit(r.Topics) {
-		lines = append(lines, "- "+EscapeMarkdown(Truncate(Clean(t.Name), replyItemMax))+" ("+strconv.Itoa(t.Articles)+")")
+		lines = append(lines, st.bullet+st.escape(Truncate(Clean(t.Name), replyItemMax))+" ("+strconv.Itoa(t.Articles)+")")
 	}
 	for _, a := range limit(r.Articles) {
-		head := EscapeMarkdown(Truncate(title(a), replyHeadlineMax))
-		line := "- **" + head + "**"
-		if link := webURL(a.URL); link != "" {
-			// Angle brackets keep Discord from embedding a preview of
-			// every link in the list.
-			line = "- **[" + head + "](<" + strings.ReplaceAll(link, ">", "%3E") + ">)**"
-		}
+		line := st.bullet + st.article(st.escape(Truncate(title(a), replyHeadlineMax)), webURL(a.URL))
 		if d := replyDate(a.Published); d != "" {
 			line += " · " + d
 		}
@@ -70,54 +116,12 @@ func DiscordReply(r Reply) string {
 		parts = append(parts, strings.Join(lines, "\n"))
 	}
 	out := strings.Join(parts, "\n\n")
-	for utf8.RuneCountInString(out) > 2000 && len(lines) > 0 {
+	for !st.fits(out) && len(lines) > 0 {
 		lines = lines[:len(lines)-1]
 		parts[len(parts)-1] = strings.Join(lines, "\n")
 		out = strings.Join(parts, "\n\n")
 	}
-	return Truncate(out, 2000)
-}
-
-// TelegramReply renders the reply as a Telegram HTML message without link
-// previews, within Telegram's 4096-character limit.
-func TelegramReply(r Reply) TelegramMessage {
-	esc := func(s string) string { return tgbotapi.EscapeText(tgbotapi.ModeHTML, s) }
-	var parts []string
-	if n := Clean(r.Notice); n != "" {
-		parts = append(parts, "<i>"+esc(Truncate(n, replyTextMax))+"</i>")
-	}
-	if t := cleanLines(r.Text); t != "" {
-		parts = append(parts, esc(Truncate(t, replyTextMax)))
-	}
-	var lines []string
-	for _, item := range limit(r.List) {
-		lines = append(lines, "• "+esc(Truncate(Clean(item), replyItemMax)))
-	}
-	for _, t := range limit(r.Topics) {
-		lines = append(lines, "• "+esc(Truncate(Clean(t.Name), replyItemMax))+" ("+strconv.Itoa(t.Articles)+")")
-	}
-	for _, a := range limit(r.Articles) {
-		head := esc(Truncate(title(a), replyHeadlineMax))
-		line := "• <b>" + head + "</b>"
-		if link := webURL(a.URL); link != "" {
-			line = `• <a href="` + html.EscapeString(link) + `">` + head + "</a>"
-		}
-		if d := replyDate(a.Published); d != "" {
-			line += " · " + d
-		}
-		lines = append(lines, line)
-	}
-	if len(lines) > 0 {
-		parts = append(parts, strings.Join(lines, "\n"))
-	}
-	text := strings.Join(parts, "\n\n")
-	for TelegramLength(text) > TelegramMaxLength && len(lines) > 0 {
-		lines = lines[:len(lines)-1]
-		parts[len(parts)-1] = strings.Join(lines, "\n")
-		text = strings.Join(parts, "\n\n")
-	}
-	return TelegramMessage{Text: text, ParseMode: tgbotapi.ModeHTML,
-		LinkPreviewOptions: &LinkPreviewOptions{IsDisabled: true}}
+	return out
 }
 
 // replyDate writes a publish date the way a list of articles shows it:

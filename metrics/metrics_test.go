@@ -1,20 +1,19 @@
 package metrics
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/promtext"
 )
 
 // scrape reads the registry's text exposition into a map from each
@@ -26,19 +25,9 @@ func scrape(t *testing.T, r *Registry) map[string]float64 {
 	if rec.Code != http.StatusOK {
 		t.Fatalf("GET /metrics: %d %s", rec.Code, rec.Body)
 	}
-	out := make(map[string]float64)
-	sc := bufio.NewScanner(rec.Body)
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		i := strings.LastIndexByte(line, ' ')
-		v, err := strconv.ParseFloat(line[i+1:], 64)
-		if err != nil {
-			t.Fatalf("bad sample %q: %v", line, err)
-		}
-		out[line[:i]] = v
+	out, err := promtext.Samples(rec.Body)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return out
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -10,13 +9,13 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/heraldhq/herald/internal/fakes"
 	"github.com/heraldhq/herald/internal/feedtest"
+	"github.com/heraldhq/herald/internal/promtext"
 	"github.com/heraldhq/herald/metrics"
 	"github.com/heraldhq/herald/poll"
 )
@@ -61,19 +60,9 @@ func scrape(t *testing.T, base string) map[string]float64 {
 	if code != http.StatusOK {
 		t.Fatalf("GET /metrics: %d %s", code, body)
 	}
-	out := make(map[string]float64)
-	sc := bufio.NewScanner(strings.NewReader(body))
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		i := strings.LastIndexByte(line, ' ')
-		v, err := strconv.ParseFloat(line[i+1:], 64)
-		if err != nil {
-			t.Fatalf("bad sample %q: %v", line, err)
-		}
-		out[line[:i]] = v
+	out, err := promtext.Samples(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
 	}
 	return out
 }
