@@ -51,13 +51,19 @@ func webURL(s string) string {
 	return ""
 }
 
-// host returns the host of a web URL without a leading "www.".
+// host returns the host of a web URL without a leading "www.", or "" when
+// it does not read as text: url.Parse decodes escapes in a host, so
+// "x.%aa" would give a byte that is not UTF-8.
 func host(link string) string {
 	u, err := url.Parse(link)
 	if err != nil {
 		return ""
 	}
-	return strings.TrimPrefix(u.Hostname(), "www.")
+	h := strings.TrimPrefix(u.Hostname(), "www.")
+	if Clean(h) != h {
+		return ""
+	}
+	return h
 }
 
 // topics returns the article's cleaned topics, without empty ones or

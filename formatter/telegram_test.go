@@ -188,3 +188,11 @@ func TestTelegramCutBeforeEscape(t *testing.T) {
 		t.Errorf("text holds a split entity: …%q", m.Text[len(m.Text)-40:])
 	}
 }
+
+func TestAnchorTextFromAHostThatIsNoText(t *testing.T) {
+	// url.Parse decodes %aa in a host to a byte that is not UTF-8.
+	m := Telegram(herald.Article{Headline: "x", URL: "https://x.%aa.%ae/story"})
+	if err := checkTelegram(m); err != nil {
+		t.Fatalf("%v: %q", err, m.Text)
+	}
+}
