@@ -60,6 +60,11 @@ type Article struct {
 	Source string `json:"source"`
 	// Feed is the URL of the feed the article was found in.
 	Feed string `json:"-"`
+	// ItemHash is the ContentHash of the article as its feed item gave
+	// it, before it was completed from its page. A later fetch whose item
+	// hashes differently is a change to look at for a correction; the
+	// store keeps it. Empty means the article's own ContentHash.
+	ItemHash string `json:"-"`
 }
 
 // MaxBody is the most characters of an article's body Herald keeps.
@@ -144,6 +149,17 @@ type Delivery struct {
 	MessageID string
 	// LastError is the reason of the last failure.
 	LastError string
+	// Digest is true when the delivery was sent as part of a Digest.
+	Digest bool
+
+	// Silent and MentionRole say how the post is made; the dispatcher
+	// sets them from the target's route, the store does not keep them.
+	// Silent posts without a notification (Telegram
+	// disable_notification, Discord's suppress-notifications flag).
+	Silent bool
+	// MentionRole is the ID of a Discord role the post mentions, and the
+	// only one it may mention.
+	MentionRole string
 }
 
 // ErrNotFound is returned by a store when the thing asked for does not exist.

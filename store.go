@@ -9,6 +9,11 @@ import (
 // is store/sqlite; every implementation passes the same conformance tests.
 type Store interface {
 	// Ingest records the articles of one fetch of a feed in one transaction.
+	// An article whose Key was seen before with another ItemHash is
+	// updated when its content (ContentHash) changed: the change is kept
+	// as a Revision, pending deliveries send the new content, and every
+	// sent, non-digest post of it gets one pending EditPost edit. A known
+	// article recorded without an ItemHash takes this one silently.
 	// Articles whose Key was seen before (in any feed) are skipped. Each new
 	// article gets one pending delivery per target route returns for it
 	// (duplicates count once), so that an article is never recorded as
@@ -19,7 +24,13 @@ type Store interface {
 	// and Topics.
 	Ingest(ctx context.Context, feed string, articles []Article, route func(Article) []Target, backlog int) (IngestResult, error)
 
-	// PendingTargets lists the targets that have pending deliveries.
+	// ItemHashes returns the ItemHash recorded for each of keys that is
+	// known (the article's ContentHash when it was recorded without one),
+	// so that a caller can tell which items of a fetch changed.
+	ItemHashes(ctx context.Context, keys []string) (map[string]string, error)
+
+	// PendingTargets lists the targets that have pending deliveries or
+	// pending edits.
 	PendingTargets(ctx context.Context) ([]Target, error)
 	// NextDelivery returns the head of the target's queue: its oldest
 	// pending delivery by article publish time, then by insertion. The
@@ -28,6 +39,18 @@ type Store interface {
 	NextDelivery(ctx context.Context, target Target) (Delivery, error)
 	// MarkSent records that the delivery reached the platform as messageID.
 	MarkSent(ctx context.Context, id int64, messageID string) error
+	// DueDeliveries lists the target's pending deliveries created at or
+	// before until, in queue order, at most limit of them: the content of
+	// a digest.
+	DueDeliveries(ctx context.Context, target Target, until time.Time, limit int) ([]Delivery, error)
+	// MarkDigested records, in one transaction, that the deliveries went
+	// out together as one digest post, messageID; they are marked Digest
+	// and their posts are never edited. Deliveries that are no longer
+	// pending are left as they are.
+	MarkDigested(ctx context.Context, ids []int64, messageID string) error
+	// LastSent returns when the target's latest post (delivery or digest)
+	// was accepted; zero when none was.
+	LastSent(ctx context.Context, target Target) (time.Time, error)
 	// MarkRetry records a transient failure: Attempts grows by one and the
 	// delivery waits until next.
 	MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error
@@ -36,6 +59,27 @@ type Store interface {
 	// Deliveries lists the deliveries of a target in queue order, newest
 	// last, at most limit of them (0: all). For tests and diagnostics.
 	Deliveries(ctx context.Context, target Target, limit int) ([]Delivery, error)
+
+	// NextEdit returns the target's oldest pending edit; ErrNotFound when
+	// none is pending.
+	NextEdit(ctx context.Context, target Target) (Edit, error)
+	// MarkEdited records that the platform accepted the edit.
+	MarkEdited(ctx context.Context, id int64) error
+	// MarkEditRetry records a transient failure of the edit: Attempts
+	// grows by one and it waits until next.
+	MarkEditRetry(ctx context.Context, id int64, next time.Time, reason string) error
+	// MarkEditFailed records that the edit was refused for good, or
+	// given up (reason says why).
+	MarkEditFailed(ctx context.Context, id int64, reason string) error
+	// Retract records that the article of key was withdrawn: each of its
+	// sent, non-digest posts gets one pending DeletePost edit (once,
+	// however often it is called). It returns how many were made.
+	Retract(ctx context.Context, key string) (int, error)
+	// Revisions lists the changes of the article whose canonical URL or
+	// key is ref, oldest first, each with its edits; ErrNotFound when no
+	// article matches. Deletions of a retracted article's posts come as a
+	// last Revision whose After is the zero Article.
+	Revisions(ctx context.Context, ref string) ([]Revision, error)
 
 	// FeedState returns what was remembered of a feed's last fetch;
 	// ErrNotFound for a feed never fetched.
@@ -113,6 +157,15 @@ type IngestResult struct {
 	New int
 	// Deliveries counts the outbox rows created.
 	Deliveries int
+	// Corrected counts the known articles whose content changed; each
+	// change is a Revision.
+	Corrected int
+	// Edits counts the edits of sent posts the changes made.
+	Edits int
+	// Dropped lists the articles that the feed's previous Ingest listed
+	// and this one does not, and that have sent posts: candidates for a
+	// retraction.
+	Dropped []Article
 }
 
 // FeedState is what Herald remembers of a feed between fetches.

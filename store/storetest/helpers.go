@@ -3,6 +3,7 @@ package storetest
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -74,7 +75,7 @@ func ingestRoute(t *testing.T, s herald.Store, feed string, articles []herald.Ar
 // wantResult fails the test when got is not want.
 func wantResult(t *testing.T, what string, got, want herald.IngestResult) {
 	t.Helper()
-	if got != want {
+	if !reflect.DeepEqual(got, want) {
 		t.Errorf("%s: Ingest = %+v, want %+v", what, got, want)
 	}
 }
