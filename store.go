@@ -25,8 +25,8 @@ type Store interface {
 	Ingest(ctx context.Context, feed string, articles []Article, route func(Article) []Target, backlog int) (IngestResult, error)
 
 	// ItemHashes returns the ItemHash recorded for each of keys that is
-	// known (the article's ContentHash when it was recorded without one),
-	// so that a caller can tell which items of a fetch changed.
+	// known, so that a caller can tell which items of a fetch changed. An
+	// article recorded before item hashes were kept maps to "".
 	ItemHashes(ctx context.Context, keys []string) (map[string]string, error)
 
 	// PendingTargets lists the targets that have pending deliveries or
