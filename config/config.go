@@ -18,6 +18,8 @@ import (
 	"github.com/kelseyhightower/envconfig"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/route"
+	"github.com/heraldhq/herald/schedule"
 )
 
 // Prefix starts every variable's name.
@@ -46,9 +48,20 @@ type Config struct {
 	TelegramChats  List   `split_words:"true" desc:"Telegram chats that receive every article: numeric chat IDs or @channel names, comma-separated."`
 	TelegramAPIUrl string `split_words:"true" default:"https://api.telegram.org" desc:"Telegram Bot API base: requests go to BASE/bot<token>/<method> (a self-hosted Bot API server works)."`
 
+	Routes   string `desc:"Routes: which articles go to which Discord channel or Telegram chat, filtered by topic, keyword, regular expression or feed, posted at once or in digests, with quiet hours and caps; entries separated by ';'. See the README section Routes."`
+	Timezone string `default:"UTC" desc:"IANA time zone (Europe/Berlin, America/New_York) in which digest times and quiet hours are read."`
+
+	EditWindow      time.Duration `split_words:"true" default:"48h" desc:"How long after posting a post is edited when its article is corrected; 0 turns edits off."`
+	DeleteRetracted bool          `split_words:"true" default:"false" desc:"Delete the posts of an article that left its feed and whose page answers 404 or 410."`
+
 	HTTPAddr  string `split_words:"true" default:"127.0.0.1:8080" desc:"Address of the HTTP server for /healthz, /readyz and /metrics; empty turns it off."`
 	LogLevel  string `split_words:"true" default:"info" desc:"Log level: debug, info, warn or error."`
 	LogFormat string `split_words:"true" default:"text" desc:"Log format: text or json. Logs go to standard error."`
+
+	// loc and rules are HERALD_TIMEZONE and HERALD_ROUTES as Load read
+	// them.
+	loc   *time.Location
+	rules []route.Rule
 }
 
 // List is a comma-separated list; spaces around entries are trimmed and
@@ -96,6 +109,7 @@ func Load() (Config, error) {
 	if errs := c.Validate(); len(errs) > 0 {
 		return c, errs
 	}
+	c.loc, c.rules, _ = c.routes()
 	return c, nil
 }
 
@@ -224,25 +238,120 @@ func (c Config) Validate() Errors {
 	default:
 		bad("LOG_FORMAT", "%q: want text or json", c.LogFormat)
 	}
-	return errs
+	if c.EditWindow < 0 {
+		bad("EDIT_WINDOW", "%s is negative: use 0 to turn edits off, or a Go duration such as 48h", c.EditWindow)
+	}
+	_, _, routeErrs := c.routes()
+	return append(errs, routeErrs...)
 }
 
-// Targets lists where every article goes: each configured Discord channel
-// and Telegram chat, or the console when no platform is configured.
-func (c Config) Targets() []herald.Target {
-	var ts []herald.Target
+// routes reads HERALD_TIMEZONE and HERALD_ROUTES, and checks the routes
+// against the rest of the configuration.
+func (c Config) routes() (*time.Location, []route.Rule, Errors) {
+	var errs Errors
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, &Error{Key: Prefix + "_" + key, Problem: fmt.Sprintf(format, args...)})
+	}
+	loc, err := time.LoadLocation(c.Timezone)
+	if err != nil {
+		bad("TIMEZONE", "%q is not a time zone: want an IANA name such as Europe/Berlin, America/New_York or UTC", c.Timezone)
+		loc = time.UTC
+	}
+	rules, err := route.Parse(c.Routes, loc)
+	if err != nil {
+		// A ParseError names the variable itself.
+		bad("ROUTES", "%s", strings.TrimPrefix(err.Error(), Prefix+"_ROUTES "))
+		return loc, nil, errs
+	}
+	feeds := make(map[string]bool, len(c.Feeds))
+	for _, f := range c.Feeds {
+		feeds[f] = true
+	}
+	shorthand := map[herald.Target]string{}
+	for _, ch := range c.DiscordChannels {
+		shorthand[herald.Target{Platform: herald.Discord, Chat: ch}] = Prefix + "_DISCORD_CHANNELS"
+	}
+	for _, ch := range c.TelegramChats {
+		shorthand[herald.Target{Platform: herald.Telegram, Chat: ch}] = Prefix + "_TELEGRAM_CHATS"
+	}
+	var discord, telegram bool
+	for _, r := range rules {
+		for _, f := range r.Filter.Feeds {
+			if !feeds[f] {
+				bad("ROUTES", "entry %d (%s): feeds= names %s, which HERALD_FEEDS does not list: add it there, or write it as HERALD_FEEDS does", r.Entry, r.Target, f)
+			}
+		}
+		if key, ok := shorthand[r.Target]; ok {
+			bad("ROUTES", "entry %d routes %s, which %s also lists: list it in one place (HERALD_ROUTES, to filter or schedule its posts)", r.Entry, r.Target, key)
+		}
+		discord = discord || r.Target.Platform == herald.Discord
+		telegram = telegram || r.Target.Platform == herald.Telegram
+	}
+	if discord && c.DiscordToken == "" {
+		bad("DISCORD_TOKEN", "is empty, but HERALD_ROUTES routes to Discord channels: give the bot token")
+	}
+	if telegram && c.TelegramToken == "" {
+		bad("TELEGRAM_TOKEN", "is empty, but HERALD_ROUTES routes to Telegram chats: give the bot token")
+	}
+	return loc, rules, errs
+}
+
+// Location is the time zone HERALD_TIMEZONE names, in which digest times
+// and quiet hours are read; UTC when it names none.
+func (c Config) Location() *time.Location {
+	if c.loc != nil {
+		return c.loc
+	}
+	if loc, err := time.LoadLocation(c.Timezone); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+// Rules lists every route, in order: the chats of
+// HERALD_DISCORD_CHANNELS and HERALD_TELEGRAM_CHATS as rules that take
+// every article (Entry 0, a plan that only sets the Location), then those
+// of HERALD_ROUTES. Chats of a platform without a token are left out;
+// when no platform has one, the console takes every article instead.
+func (c Config) Rules() []route.Rule {
+	loc := c.Location()
+	rules := c.rules
+	if rules == nil && c.Routes != "" {
+		// A Config that Load did not make.
+		rules, _ = route.Parse(c.Routes, loc)
+	}
+	var out []route.Rule
+	every := func(p herald.Platform, chat string) {
+		out = append(out, route.Rule{Target: herald.Target{Platform: p, Chat: chat}, Plan: schedule.Plan{Location: loc}})
+	}
 	if c.DiscordToken != "" {
 		for _, ch := range c.DiscordChannels {
-			ts = append(ts, herald.Target{Platform: herald.Discord, Chat: ch})
+			every(herald.Discord, ch)
 		}
 	}
 	if c.TelegramToken != "" {
 		for _, ch := range c.TelegramChats {
-			ts = append(ts, herald.Target{Platform: herald.Telegram, Chat: ch})
+			every(herald.Telegram, ch)
 		}
 	}
 	if c.DiscordToken == "" && c.TelegramToken == "" {
-		ts = append(ts, herald.Target{Platform: herald.Console, Chat: "stdout"})
+		every(herald.Console, "stdout")
+	}
+	for _, r := range rules {
+		if (r.Target.Platform == herald.Discord && c.DiscordToken != "") ||
+			(r.Target.Platform == herald.Telegram && c.TelegramToken != "") {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Targets lists the targets of every rule (see Rules), in order.
+func (c Config) Targets() []herald.Target {
+	rules := c.Rules()
+	ts := make([]herald.Target, len(rules))
+	for i, r := range rules {
+		ts[i] = r.Target
 	}
 	return ts
 }
@@ -252,11 +361,15 @@ func (c Config) Warnings() []string {
 	var ws []string
 	// With commands on, a bot without channels still delivers what
 	// readers follow.
-	if c.DiscordToken != "" && len(c.DiscordChannels) == 0 && !c.Commands {
-		ws = append(ws, "HERALD_DISCORD_TOKEN is set but HERALD_DISCORD_CHANNELS names no channel and HERALD_COMMANDS is false: nothing will be posted to Discord")
+	routed := map[herald.Platform]bool{}
+	for _, t := range c.Targets() {
+		routed[t.Platform] = true
 	}
-	if c.TelegramToken != "" && len(c.TelegramChats) == 0 && !c.Commands {
-		ws = append(ws, "HERALD_TELEGRAM_TOKEN is set but HERALD_TELEGRAM_CHATS names no chat and HERALD_COMMANDS is false: nothing will be posted to Telegram")
+	if c.DiscordToken != "" && !routed[herald.Discord] && !c.Commands {
+		ws = append(ws, "HERALD_DISCORD_TOKEN is set but neither HERALD_DISCORD_CHANNELS nor HERALD_ROUTES names a channel and HERALD_COMMANDS is false: nothing will be posted to Discord")
+	}
+	if c.TelegramToken != "" && !routed[herald.Telegram] && !c.Commands {
+		ws = append(ws, "HERALD_TELEGRAM_TOKEN is set but neither HERALD_TELEGRAM_CHATS nor HERALD_ROUTES names a chat and HERALD_COMMANDS is false: nothing will be posted to Telegram")
 	}
 	for _, k := range Unknown() {
 		ws = append(ws, k+" is not a Herald variable (see `herald env`); it is ignored")

@@ -1,11 +1,14 @@
 package config
 
 import (
+	"fmt"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+	_ "time/tzdata"
 
 	"github.com/heraldhq/herald"
 )
@@ -47,6 +50,92 @@ func TestLoadDefaultsAndLists(t *testing.T) {
 	}
 }
 
+func TestLoadRoutes(t *testing.T) {
+	clearEnv(t)
+	t.Setenv("HERALD_FEEDS", "https://a.example/rss,https://b.example/rss")
+	t.Setenv("HERALD_DISCORD_TOKEN", "x")
+	t.Setenv("HERALD_DISCORD_CHANNELS", "100")
+	t.Setenv("HERALD_TELEGRAM_TOKEN", "1:x")
+	t.Setenv("HERALD_TELEGRAM_CHATS", "@newsroom")
+	t.Setenv("HERALD_TIMEZONE", "Europe/Berlin")
+	t.Setenv("HERALD_EDIT_WINDOW", "0")
+	t.Setenv("HERALD_DELETE_RETRACTED", "true")
+	t.Setenv("HERALD_ROUTES", `
+		discord:200 topics=world feeds=https://b.example/rss digest="0 8 * * *" mention=42;
+		telegram:-100123 keywords="climate change" quiet=22:00-07:00,hold;`)
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Location().String() != "Europe/Berlin" || c.EditWindow != 0 || !c.DeleteRetracted {
+		t.Errorf("location %v, edit window %v, delete retracted %v", c.Location(), c.EditWindow, c.DeleteRetracted)
+	}
+	var got []string
+	for _, r := range c.Rules() {
+		got = append(got, fmt.Sprintf("%d %s", r.Entry, r))
+		if r.Plan.Location != c.Location() {
+			t.Errorf("rule %s: location %v, want %v", r, r.Plan.Location, c.Location())
+		}
+		if r.Entry == 0 && (!r.Plan.IsZero() || !r.Filter.IsZero()) {
+			t.Errorf("shorthand rule %s has a filter or a plan: %v", r, r.Plan)
+		}
+	}
+	want := []string{
+		"0 discord:100",
+		"0 telegram:@newsroom",
+		`1 discord:200 topics=world feeds=https://b.example/rss digest="0 8 * * *" mention=42`,
+		`2 telegram:-100123 keywords="climate change" quiet=22:00-07:00,hold`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("rules = %q,\nwant %q", got, want)
+	}
+	targets := c.Targets()
+	wantTargets := []herald.Target{
+		{Platform: herald.Discord, Chat: "100"}, {Platform: herald.Telegram, Chat: "@newsroom"},
+		{Platform: herald.Discord, Chat: "200"}, {Platform: herald.Telegram, Chat: "-100123"},
+	}
+	if !slices.Equal(targets, wantTargets) {
+		t.Errorf("targets = %v, want %v", targets, wantTargets)
+	}
+	if ws := c.Warnings(); len(ws) != 0 {
+		t.Errorf("warnings = %q", ws)
+	}
+}
+
+func TestLoadDefaultsOfSchedulesAndEdits(t *testing.T) {
+	clearEnv(t)
+	t.Setenv("HERALD_FEEDS", "https://a.example/rss")
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Location() != time.UTC || c.EditWindow != 48*time.Hour || c.DeleteRetracted || c.Routes != "" {
+		t.Errorf("location %v, edit window %v, delete retracted %v, routes %q", c.Location(), c.EditWindow, c.DeleteRetracted, c.Routes)
+	}
+	rules := c.Rules()
+	if len(rules) != 1 || rules[0].Target != (herald.Target{Platform: herald.Console, Chat: "stdout"}) || rules[0].Entry != 0 || rules[0].Plan.Location != time.UTC {
+		t.Errorf("rules = %v, want the console's", rules)
+	}
+}
+
+func TestRulesOfAConfigNotLoaded(t *testing.T) {
+	c := Config{Feeds: List{"https://a.example/rss"}, TelegramToken: "1:x", Routes: "telegram:-100123 topics=world", Timezone: "Asia/Tokyo"}
+	rules := c.Rules()
+	if len(rules) != 1 || rules[0].String() != "telegram:-100123 topics=world" || rules[0].Plan.Location.String() != "Asia/Tokyo" {
+		t.Errorf("rules = %v", rules)
+	}
+	if c := (Config{Timezone: "Nowhere/Else"}); c.Location() != time.UTC {
+		t.Errorf("Location of a bad zone = %v, want UTC", c.Location())
+	}
+}
+
+func TestRoutesOnlyBotDoesNotWarn(t *testing.T) {
+	c := Config{Feeds: List{"https://a.example/rss"}, DiscordToken: "x", Routes: "discord:1 topics=world"}
+	if ws := c.Warnings(); len(ws) != 0 {
+		t.Errorf("a bot with routes warned: %q", ws)
+	}
+}
+
 func TestTargetsFallBackToConsole(t *testing.T) {
 	c := Config{Feeds: List{"https://a.example/rss"}}
 	got := c.Targets()
@@ -80,6 +169,24 @@ func TestLoadErrors(t *testing.T) {
 		{"max follows", map[string]string{"HERALD_MAX_FOLLOWS": "0"}, "HERALD_MAX_FOLLOWS", "too few"},
 		{"guild id", map[string]string{"HERALD_DISCORD_GUILD_ID": "my server"}, "HERALD_DISCORD_GUILD_ID", "not a Discord server ID"},
 		{"log format", map[string]string{"HERALD_LOG_FORMAT": "xml"}, "HERALD_LOG_FORMAT", "want text or json"},
+		{"time zone", map[string]string{"HERALD_TIMEZONE": "Europe/Berln"}, "HERALD_TIMEZONE", `"Europe/Berln" is not a time zone: want an IANA name`},
+		{"time zone offset", map[string]string{"HERALD_TIMEZONE": "+02:00"}, "HERALD_TIMEZONE", "not a time zone"},
+		{"routes syntax", map[string]string{"HERALD_DISCORD_TOKEN": "x", "HERALD_ROUTES": "discord:1; telegram:@abcde quiet=25:00-07:00"}, "HERALD_ROUTES",
+			`entry 2 "telegram:@abcde quiet=25:00-07:00", column 17: quiet: want HH:MM-HH:MM (00:00-23:59), optionally ",hold" or ",silent"`},
+		{"routes unknown option", map[string]string{"HERALD_DISCORD_TOKEN": "x", "HERALD_ROUTES": "discord:1 topic=x"}, "HERALD_ROUTES", `entry 1 "discord:1 topic=x", column 11: unknown option "topic"`},
+		{"route feed not watched", map[string]string{"HERALD_DISCORD_TOKEN": "x", "HERALD_ROUTES": "discord:1 feeds=https://a.example/rss,https://b.example/rss"}, "HERALD_ROUTES",
+			"entry 1 (discord:1): feeds= names https://b.example/rss, which HERALD_FEEDS does not list"},
+		{"route feed written otherwise", map[string]string{"HERALD_DISCORD_TOKEN": "x", "HERALD_ROUTES": "discord:1 feeds=https://a.example/rss/"}, "HERALD_ROUTES",
+			"HERALD_FEEDS does not list"},
+		{"routed and a channel", map[string]string{"HERALD_DISCORD_TOKEN": "x", "HERALD_DISCORD_CHANNELS": "5,6", "HERALD_ROUTES": "discord:6 topics=world"}, "HERALD_ROUTES",
+			"entry 1 routes discord:6, which HERALD_DISCORD_CHANNELS also lists: list it in one place"},
+		{"routed and a chat", map[string]string{"HERALD_TELEGRAM_TOKEN": "x", "HERALD_TELEGRAM_CHATS": "@newsroom", "HERALD_ROUTES": "telegram:-100123;telegram:@newsroom silent"}, "HERALD_ROUTES",
+			"entry 2 routes telegram:@newsroom, which HERALD_TELEGRAM_CHATS also lists: list it in one place"},
+		{"routes without a discord token", map[string]string{"HERALD_ROUTES": "discord:1"}, "HERALD_DISCORD_TOKEN", "HERALD_ROUTES routes to Discord"},
+		{"routes without a telegram token", map[string]string{"HERALD_ROUTES": "telegram:-100123"}, "HERALD_TELEGRAM_TOKEN", "HERALD_ROUTES routes to Telegram"},
+		{"negative edit window", map[string]string{"HERALD_EDIT_WINDOW": "-1h"}, "HERALD_EDIT_WINDOW", "negative"},
+		{"edit window", map[string]string{"HERALD_EDIT_WINDOW": "two days"}, "HERALD_EDIT_WINDOW", "not a Go duration"},
+		{"delete retracted", map[string]string{"HERALD_DELETE_RETRACTED": "maybe"}, "HERALD_DELETE_RETRACTED", "true or false"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -120,12 +227,13 @@ func TestUsageListsEveryVariable(t *testing.T) {
 		"HERALD_DISCORD_TOKEN", "HERALD_DISCORD_CHANNELS", "HERALD_DISCORD_API_URL",
 		"HERALD_TELEGRAM_TOKEN", "HERALD_TELEGRAM_CHATS", "HERALD_TELEGRAM_API_URL",
 		"HERALD_HTTP_ADDR", "HERALD_LOG_LEVEL", "HERALD_LOG_FORMAT",
+		"HERALD_ROUTES", "HERALD_TIMEZONE", "HERALD_EDIT_WINDOW", "HERALD_DELETE_RETRACTED",
 	} {
 		if !strings.Contains(out, key+" ") {
 			t.Errorf("usage lacks %s", key)
 		}
 	}
-	if len(Keys()) != 17 {
+	if len(Keys()) != 21 {
 		t.Errorf("Keys() = %v: a new variable needs a line in this test and in the README", Keys())
 	}
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n")[1:] {
