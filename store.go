@@ -9,7 +9,8 @@ import (
 // is store/sqlite; every implementation passes the same conformance tests.
 type Store interface {
 	// Ingest records the articles of one fetch of a feed in one transaction.
-	// An article whose Key was seen before with another ItemHash is
+	// An article whose Key was seen before, from this feed, with another
+	// ItemHash is
 	// updated when its content (ContentHash) changed: the change is kept
 	// as a Revision, pending deliveries send the new content, and every
 	// sent, non-digest post of it gets one pending EditPost edit. A known
@@ -25,9 +26,11 @@ type Store interface {
 	Ingest(ctx context.Context, feed string, articles []Article, route func(Article) []Target, backlog int) (IngestResult, error)
 
 	// ItemHashes returns the ItemHash recorded for each of keys that is
-	// known, so that a caller can tell which items of a fetch changed. An
-	// article recorded before item hashes were kept maps to "".
-	ItemHashes(ctx context.Context, keys []string) (map[string]string, error)
+	// known from feed, so that a caller can tell which items of a fetch
+	// changed. An article recorded before item hashes were kept maps to
+	// "". Keys recorded from another feed are left out: Ingest looks for
+	// corrections in an article's own feed only.
+	ItemHashes(ctx context.Context, feed string, keys []string) (map[string]string, error)
 
 	// PendingTargets lists the targets that have pending deliveries or
 	// pending edits.

@@ -118,6 +118,44 @@ func BenchmarkIngestKnown(b *testing.B) {
 	}
 }
 
+// BenchmarkIngestCorrection records a fetch of 50 known articles, one of
+// them corrected, whose posts to 3 targets were sent: a revision, its
+// search words and 3 edits, on top of BenchmarkIngestKnown.
+func BenchmarkIngestCorrection(b *testing.B) {
+	s := openTemp(b)
+	defer s.Close()
+	ctx := b.Context()
+	targets := benchTargets()
+	batch := benchBatch(0)
+	if _, err := s.Ingest(ctx, "https://news.example.com/rss", batch, to(targets...), len(batch)); err != nil {
+		b.Fatal(err)
+	}
+	for _, t := range targets {
+		for {
+			d, err := s.NextDelivery(ctx, t)
+			if err != nil {
+				break
+			}
+			if err := s.MarkSent(ctx, d.ID, "msg"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	n := 0
+	for b.Loop() {
+		n++
+		a := &batch[n%len(batch)]
+		a.Headline = fmt.Sprintf("Headline corrected %d times", n)
+		res, err := s.Ingest(ctx, "https://news.example.com/rss", batch, to(targets...), 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Corrected != 1 || res.Edits != len(targets) {
+			b.Fatalf("Ingest = %+v", res)
+		}
+	}
+}
+
 // BenchmarkNextDeliveryMarkSent takes the head of a queue and marks it sent,
 // as the dispatcher does for each post, with a growing history of sent
 // deliveries behind it.

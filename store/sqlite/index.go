@@ -33,9 +33,8 @@ func indexArticles(ctx context.Context, tx *sql.Tx, articles []recorded) error {
 	if len(articles) == 0 {
 		return nil
 	}
+	search, about := textRows(articles)
 	var (
-		search = make([]any, 0, 5*len(articles))
-		about  = make([]any, 0, 3*len(articles))
 		tagged []any
 		// The topics of the articles, in the order first seen, and the
 		// name first seen and the count of articles of each.
@@ -45,9 +44,6 @@ func indexArticles(ctx context.Context, tx *sql.Tx, articles []recorded) error {
 	)
 	for _, r := range articles {
 		a := r.article
-		w := articleWords(*a)
-		search = append(search, r.id, w.all, w.headline, w.lead, r.published)
-		about = append(about, r.id, w.about, r.published)
 		seen = seen[:0]
 		for _, name := range a.Topics {
 			key := herald.TopicKey(name)
@@ -80,6 +76,51 @@ func indexArticles(ctx context.Context, tx *sql.Tx, articles []recorded) error {
 		if _, err := insertRows(ctx, tx, ins.insert, ins.row, ins.suffix, ins.args); err != nil {
 			return fmt.Errorf("index: %w", err)
 		}
+	}
+	return nil
+}
+
+// textRows returns the values of the rows of search and of about that
+// index the words of articles.
+func textRows(articles []recorded) (search, about []any) {
+	search = make([]any, 0, 5*len(articles))
+	about = make([]any, 0, 3*len(articles))
+	for _, r := range articles {
+		w := articleWords(*r.article)
+		search = append(search, r.id, w.all, w.headline, w.lead, r.published)
+		about = append(about, r.id, w.about, r.published)
+	}
+	return search, about
+}
+
+// reindexText indexes the words of articles recorded before, whose text
+// changed, in place of those they were indexed with. The text indexes do
+// not keep what they index, so the old words go whatever they were, and
+// the new ones are taken from the articles as given, body included. Their
+// topics do not change.
+func reindexText(ctx context.Context, tx *sql.Tx, articles []recorded) error {
+	if len(articles) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(articles))
+	for i, r := range articles {
+		ids[i] = r.id
+	}
+	for _, table := range []string{"search", "about"} {
+		err := inChunks(ids, func(args []any, params string) error {
+			_, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE rowid IN (`+params+`)`, args...)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("reindex: %w", err)
+		}
+	}
+	search, about := textRows(articles)
+	if _, err := insertRows(ctx, tx, insertSearch, searchRow, "", search); err != nil {
+		return fmt.Errorf("reindex: %w", err)
+	}
+	if _, err := insertRows(ctx, tx, insertAbout, aboutRow, "", about); err != nil {
+		return fmt.Errorf("reindex: %w", err)
 	}
 	return nil
 }

@@ -13,8 +13,8 @@ import (
 
 const insertArticle = `INSERT INTO articles (
 	key, url, headline, dateline_text, dateline_place, dateline_date, dateline_agency,
-	lead, topics, image, published, source, feed, content_hash, first_seen
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	lead, topics, image, published, source, feed, content_hash, item_hash, first_seen
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (key) DO NOTHING`
 
 // Deliveries are written with insertRows: insertDelivery, then a
@@ -55,6 +55,16 @@ ON CONFLICT (url) DO UPDATE SET last_ingest = excluded.last_ingest`
 // Every new article is indexed in the same transaction: its topics are
 // counted and its headline, lead and body made searchable. The body is not
 // kept otherwise, and is indexed up to herald.MaxBody characters.
+//
+// A known article is looked at for a correction (see correct) only when
+// feed is the feed it was recorded from: a story listed by several feeds,
+// which may each give it a little differently, would otherwise change back
+// and forth at every fetch.
+//
+// The articles listed replace the feed's listing of the last Ingest, and
+// those of that listing no longer listed, with posts sent on their own,
+// are Dropped: candidates for a retraction, which the caller checks (a
+// feed listing nothing drops all).
 func (s *Store) Ingest(ctx context.Context, feed string, articles []herald.Article, route func(herald.Article) []herald.Target, backlog int) (res herald.IngestResult, err error) {
 	if feed == "" {
 		return res, errors.New("sqlite: ingest: empty feed URL")
@@ -83,12 +93,20 @@ func (s *Store) Ingest(ctx context.Context, feed string, articles []herald.Artic
 		return res, err
 	}
 
-	fresh, err := insertArticles(ctx, tx, batch, now)
+	known, err := knownArticles(ctx, tx, batch)
+	if err != nil {
+		return res, err
+	}
+	fresh, err := insertArticles(ctx, tx, batch, known, now)
 	if err != nil {
 		return res, err
 	}
 	res.New = len(fresh)
 	if err = indexArticles(ctx, tx, fresh); err != nil {
+		return res, err
+	}
+
+	if res.Corrected, res.Edits, err = correct(ctx, tx, feed, batch, known, now); err != nil {
 		return res, err
 	}
 
@@ -102,6 +120,17 @@ func (s *Store) Ingest(ctx context.Context, feed string, articles []herald.Artic
 		if err != nil {
 			return res, err
 		}
+	}
+
+	listed := make([]int64, 0, len(batch))
+	for _, k := range known {
+		listed = append(listed, k.id)
+	}
+	for _, r := range fresh {
+		listed = append(listed, r.id)
+	}
+	if res.Dropped, err = relist(ctx, tx, feed, listed); err != nil {
+		return res, err
 	}
 
 	if _, err = tx.ExecContext(ctx, upsertFeed, feed, now, now); err != nil {
@@ -166,10 +195,10 @@ func ingestBatch(feed string, articles []herald.Article) ([]articleRow, error) {
 	return rows, nil
 }
 
-// insertArticles records the rows whose Key is new and returns them in the
-// order given.
-func insertArticles(ctx context.Context, tx *sql.Tx, rows []articleRow, now int64) ([]recorded, error) {
-	if len(rows) == 0 {
+// insertArticles records the rows whose Key is not among known and returns
+// them in the order given.
+func insertArticles(ctx context.Context, tx *sql.Tx, rows []articleRow, known map[string]knownArticle, now int64) ([]recorded, error) {
+	if len(rows) == len(known) {
 		return nil, nil
 	}
 	stmt, err := tx.PrepareContext(ctx, insertArticle)
@@ -181,9 +210,12 @@ func insertArticles(ctx context.Context, tx *sql.Tx, rows []articleRow, now int6
 	for i := range rows {
 		r := &rows[i]
 		a := &r.Article
+		if _, ok := known[a.Key]; ok {
+			continue
+		}
 		res, err := stmt.ExecContext(ctx,
 			a.Key, a.URL, a.Headline, a.Dateline.Text, a.Dateline.Place, a.Dateline.Date, a.Dateline.Agency,
-			a.Lead, r.topics, a.Image, r.published, a.Source, a.Feed, a.ContentHash(), now)
+			a.Lead, r.topics, a.Image, r.published, a.Source, a.Feed, a.ContentHash(), itemHash(*a), now)
 		if err != nil {
 			return nil, fmt.Errorf("article %s: %w", a.Key, err)
 		}
@@ -192,7 +224,7 @@ func insertArticles(ctx context.Context, tx *sql.Tx, rows []articleRow, now int6
 			return nil, fmt.Errorf("article %s: %w", a.Key, err)
 		}
 		if n == 0 {
-			continue // seen before
+			continue // not reached: known, read in this transaction, has every key recorded
 		}
 		id, err := res.LastInsertId()
 		if err != nil {
@@ -201,6 +233,15 @@ func insertArticles(ctx context.Context, tx *sql.Tx, rows []articleRow, now int6
 		fresh = append(fresh, recorded{id: id, published: r.published, article: a})
 	}
 	return fresh, nil
+}
+
+// itemHash returns the item hash of a as the store keeps it: its ItemHash,
+// or its ContentHash when it has none.
+func itemHash(a herald.Article) string {
+	if a.ItemHash != "" {
+		return a.ItemHash
+	}
+	return a.ContentHash()
 }
 
 // insertDeliveries creates a pending delivery of each article to each

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -181,6 +182,13 @@ func TestMigrateFailureRollsBack(t *testing.T) {
 	}
 }
 
+// insertArticleV1 records an article in the articles table of the first
+// schema.
+const insertArticleV1 = `INSERT INTO articles (
+	key, url, headline, dateline_text, dateline_place, dateline_date, dateline_agency,
+	lead, topics, image, published, source, feed, content_hash, first_seen
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
 // TestMigrateIndexesRecordedArticles: articles recorded before the search
 // index existed are indexed when the database is opened, in batches, and
 // only once.
@@ -208,7 +216,7 @@ func TestMigrateIndexesRecordedArticles(t *testing.T) {
 		if i%2 == 1 {
 			topics = `["Économie"]`
 		}
-		_, err := tx.ExecContext(ctx, insertArticle,
+		_, err := tx.ExecContext(ctx, insertArticleV1,
 			fmt.Sprintf("k%d", i), "https://example.org/"+fmt.Sprint(i), fmt.Sprintf("Headline %d of Zürich", i),
 			"", "", "", "", "The lead of the story.", topics, "", int64(i)*1_000_000, "Example", "https://example.org/feed", "h", 0)
 		if err != nil {
@@ -250,5 +258,79 @@ func TestMigrateIndexesRecordedArticles(t *testing.T) {
 		if err := s.Close(); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestMigrateItemHashes: articles recorded before item hashes were kept
+// have none; the first fetch of their feed gives them one silently, and
+// only a later change is a correction. Their deliveries were not digests.
+func TestMigrateItemHashes(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "herald.db")
+	ms, err := loadMigrations(migrationFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := migrate(ctx, db, ms[:3]); err != nil {
+		t.Fatal(err)
+	}
+	const feed = "https://example.org/feed"
+	old := herald.Article{Key: "k", URL: "https://example.org/k", Headline: "Old headline", Lead: "Old lead.", Feed: feed}
+	_, err = db.ExecContext(ctx, insertArticleV1, old.Key, old.URL, old.Headline, "", "", "", "", old.Lead,
+		"null", "", 0, "", feed, old.ContentHash(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.ExecContext(ctx, `INSERT INTO deliveries (article_id, target, article_published, state, next_attempt, created, sent_at, message_id)
+		VALUES (1, 'discord:1', 0, 'sent', 0, 0, 5, 'msg-k')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	target := herald.Target{Platform: herald.Discord, Chat: "1"}
+	if got, err := s.ItemHashes(ctx, feed, []string{"k"}); err != nil || len(got) != 1 || got["k"] != "" {
+		t.Errorf("ItemHashes of an article recorded before = %v, %v; want k: \"\"", got, err)
+	}
+	ds, err := s.Deliveries(ctx, target, 0)
+	if err != nil || len(ds) != 1 || ds[0].Digest || ds[0].MessageID != "msg-k" {
+		t.Fatalf("Deliveries = %+v, %v; want the sent delivery, not a digest", ds, err)
+	}
+	if at, err := s.LastSent(ctx, target); err != nil || !at.Equal(fromMicros(5)) {
+		t.Errorf("LastSent = %v, %v; want %v", at, err, fromMicros(5))
+	}
+
+	// The page completed the article since: its item reads otherwise.
+	item := old
+	item.Lead = "Old lead, as the feed gives it."
+	item.ItemHash = "item-1"
+	res, err := s.Ingest(ctx, feed, []herald.Article{item}, to(target), 5)
+	if err != nil || !reflect.DeepEqual(res, herald.IngestResult{FirstSight: true}) {
+		t.Errorf("first Ingest = %+v, %v; want nothing but the first sight", res, err)
+	}
+	if got, err := s.ItemHashes(ctx, feed, []string{"k"}); err != nil || got["k"] != "item-1" {
+		t.Errorf("ItemHashes after the first Ingest = %v, %v; want item-1", got, err)
+	}
+	if a, _, err := s.Trace(ctx, "k"); err != nil || a.Lead != old.Lead {
+		t.Errorf("Trace = %q, %v; want the article unchanged", a.Lead, err)
+	}
+	if revs, err := s.Revisions(ctx, "k"); err != nil || len(revs) != 0 {
+		t.Errorf("Revisions = %d, %v; want none", len(revs), err)
+	}
+
+	item.Headline = "New headline"
+	item.ItemHash = "item-2"
+	res, err = s.Ingest(ctx, feed, []herald.Article{item}, to(target), 5)
+	if err != nil || !reflect.DeepEqual(res, herald.IngestResult{Corrected: 1, Edits: 1}) {
+		t.Errorf("Ingest of a change = %+v, %v; want a correction and an edit", res, err)
 	}
 }

@@ -24,7 +24,10 @@ const movedPrefix = "moved: already delivered to "
 //   - The pending deliveries of from become to's, keeping their id,
 //     attempts and times. One whose article to has a delivery of already
 //     fails with "moved: already delivered to <to>" instead, so that the
-//     article is not posted twice. Sent and failed deliveries stay from's.
+//     article is not posted twice. Sent and failed deliveries stay from's,
+//     and so do their edits: an edit belongs to its delivery, whose post
+//     is in the chat it was sent to, and NextEdit and PendingTargets find
+//     it there.
 //   - The follows of from become to's; a topic to follows already (by
 //     TopicKey) keeps to's follow.
 //   - A pause of from becomes to's, unless to is paused already; if to is

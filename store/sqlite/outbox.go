@@ -13,7 +13,7 @@ import (
 
 // deliveryColumns are the columns scanDelivery reads, in its order.
 const deliveryColumns = `d.id, d.target, d.state, d.attempts, d.next_attempt, d.created,
-	coalesce(d.sent_at, 0), d.message_id, d.last_error,
+	coalesce(d.sent_at, 0), d.message_id, d.last_error, d.digest,
 	a.key, a.url, a.headline, a.dateline_text, a.dateline_place, a.dateline_date,
 	a.dateline_agency, a.lead, a.topics, a.image, a.published, a.source, a.feed`
 
@@ -39,6 +39,11 @@ const (
 	ORDER BY d.article_published DESC, d.article_id DESC
 	LIMIT ?`
 	selectPendingTargets = `SELECT DISTINCT target FROM deliveries WHERE state = 'pending' ORDER BY target`
+	// A target's edits are those of its deliveries. Few edits are pending
+	// at a time.
+	selectEditTargets = `SELECT DISTINCT d.target FROM edits e INDEXED BY edits_pending
+	JOIN deliveries d ON d.id = e.delivery_id
+	WHERE e.state = 'pending'`
 )
 
 // NextDelivery returns the head of the target's queue, as herald.Store
@@ -88,28 +93,39 @@ func (s *Store) Deliveries(ctx context.Context, target herald.Target, limit int)
 	return ds, nil
 }
 
-// PendingTargets lists the targets that have pending deliveries, in the
-// order of their names.
+// PendingTargets lists the targets that have pending deliveries or pending
+// edits, in the order of their names. An edit is its delivery's target's.
 func (s *Store) PendingTargets(ctx context.Context) ([]herald.Target, error) {
-	rows, err := s.read.QueryContext(ctx, selectPendingTargets)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: pending targets: %w", err)
-	}
-	defer rows.Close()
-	var ts []herald.Target
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
+	var names []string
+	for _, q := range []string{selectPendingTargets, selectEditTargets} {
+		rows, err := s.read.QueryContext(ctx, q)
+		if err != nil {
 			return nil, fmt.Errorf("sqlite: pending targets: %w", err)
 		}
+		for rows.Next() {
+			var name string
+			if err := rows.Scan(&name); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("sqlite: pending targets: %w", err)
+			}
+			names = append(names, name)
+		}
+		if err := rows.Close(); err != nil {
+			return nil, fmt.Errorf("sqlite: pending targets: %w", err)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("sqlite: pending targets: %w", err)
+		}
+	}
+	slices.Sort(names)
+	names = slices.Compact(names)
+	var ts []herald.Target
+	for _, name := range names {
 		t, err := herald.ParseTarget(name)
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: pending targets: %w", err)
 		}
 		ts = append(ts, t)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: pending targets: %w", err)
 	}
 	return ts, nil
 }
@@ -178,18 +194,19 @@ type scanner interface {
 	Scan(dest ...any) error
 }
 
-// scanDelivery reads a row of deliveryColumns.
-func scanDelivery(row scanner) (herald.Delivery, error) {
+// scanDelivery reads a row of deliveryColumns, after the columns of first.
+func scanDelivery(row scanner, first ...any) (herald.Delivery, error) {
 	var (
 		d                              herald.Delivery
 		a                              = &d.Article
 		target, state, topics          string
 		next, created, sent, published int64
 	)
-	err := row.Scan(&d.ID, &target, &state, &d.Attempts, &next, &created,
-		&sent, &d.MessageID, &d.LastError,
+	dest := append(first, &d.ID, &target, &state, &d.Attempts, &next, &created,
+		&sent, &d.MessageID, &d.LastError, &d.Digest,
 		&a.Key, &a.URL, &a.Headline, &a.Dateline.Text, &a.Dateline.Place, &a.Dateline.Date,
 		&a.Dateline.Agency, &a.Lead, &topics, &a.Image, &published, &a.Source, &a.Feed)
+	err := row.Scan(dest...)
 	if err != nil {
 		return herald.Delivery{}, err
 	}

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -231,7 +232,7 @@ func TestIngestRoutePanic(t *testing.T) {
 	}()
 	target := herald.Target{Platform: herald.Console, Chat: "stdout"}
 	res, err := s.Ingest(ctx, "https://example.org/feed", []herald.Article{a}, to(target), 5)
-	if err != nil || res != (herald.IngestResult{FirstSight: true, New: 1, Deliveries: 1}) {
+	if err != nil || !reflect.DeepEqual(res, herald.IngestResult{FirstSight: true, New: 1, Deliveries: 1}) {
 		t.Errorf("Ingest after a panic = %+v, %v; want the article recorded now", res, err)
 	}
 	if ts, err := s.Topics(ctx, "", 0); err != nil || len(ts) != 1 || ts[0].Articles != 1 {

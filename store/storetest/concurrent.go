@@ -211,3 +211,124 @@ func isClosed(ch <-chan struct{}) bool {
 		return false
 	}
 }
+
+// testConcurrentCorrections runs corrections of posted articles while a
+// worker carries out the edits and readers look at revisions: each
+// article ends with one revision per correction, its posts edited to the
+// last, and every edit done or superseded.
+func testConcurrentCorrections(t *testing.T, s herald.Store) {
+	const (
+		articles = 20
+		rounds   = 5
+	)
+	ctx := t.Context()
+	var base []herald.Article
+	for i := range articles {
+		base = append(base, article(fmt.Sprintf("k%02d", i), i))
+	}
+	ingest(t, s, feedA, base, []herald.Target{discord}, articles)
+	for _, a := range base {
+		send(t, s, discord, a.Key)
+	}
+
+	var (
+		corrections, edits atomic.Int64
+		wg                 sync.WaitGroup
+		done               = make(chan struct{})
+	)
+	wg.Go(func() {
+		defer close(done)
+		for r := 1; r <= rounds; r++ {
+			batch := make([]herald.Article, len(base))
+			for i, a := range base {
+				batch[i] = corrected(a, r)
+			}
+			res, err := s.Ingest(ctx, feedA, batch, all(discord), 0)
+			if err != nil {
+				t.Errorf("Ingest round %d: %v", r, err)
+				return
+			}
+			corrections.Add(int64(res.Corrected))
+			edits.Add(int64(res.Edits))
+		}
+	})
+	// The edit worker: an edit superseded between NextEdit and MarkEdited
+	// is not pending any more, which MarkEdited says.
+	wg.Go(func() {
+		for {
+			finished := isClosed(done)
+			e, err := s.NextEdit(ctx, discord)
+			if errors.Is(err, herald.ErrNotFound) {
+				if finished {
+					return
+				}
+				time.Sleep(time.Millisecond)
+				continue
+			}
+			if err != nil {
+				t.Errorf("NextEdit: %v", err)
+				return
+			}
+			if e.State != herald.Pending || e.Kind != herald.EditPost || e.Delivery.MessageID != "msg-"+e.Delivery.Article.Key {
+				t.Errorf("NextEdit = %s", describeEdit(e))
+				return
+			}
+			if err := s.MarkEdited(ctx, e.ID); err != nil && !errors.Is(err, herald.ErrNotFound) {
+				t.Errorf("MarkEdited(%d): %v", e.ID, err)
+				return
+			}
+		}
+	})
+	wg.Go(func() {
+		for n := 0; !isClosed(done); n++ {
+			if _, err := s.Revisions(ctx, base[n%articles].Key); err != nil {
+				t.Errorf("Revisions: %v", err)
+				return
+			}
+			if _, err := s.PendingTargets(ctx); err != nil {
+				t.Errorf("PendingTargets: %v", err)
+				return
+			}
+			if _, err := s.Search(ctx, "corrected", 5); err != nil {
+				t.Errorf("Search: %v", err)
+				return
+			}
+		}
+	})
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+
+	if got, want := corrections.Load(), int64(articles*rounds); got != want {
+		t.Errorf("Ingest counted %d corrections, want %d", got, want)
+	}
+	if got, want := edits.Load(), int64(articles*rounds); got != want {
+		t.Errorf("Ingest counted %d edits, want %d", got, want)
+	}
+	wantNoEdit(t, s, discord)
+	for _, a := range base {
+		revs := revisions(t, s, a.Key)
+		if len(revs) != rounds {
+			t.Errorf("%s: %d revisions, want %d", a.Key, len(revs), rounds)
+			continue
+		}
+		for i, r := range revs {
+			if len(r.Edits) != 1 {
+				t.Errorf("%s revision %d: %d edits, want 1", a.Key, i, len(r.Edits))
+				continue
+			}
+			e := r.Edits[0]
+			superseded := e.State == herald.Failed && e.LastError == "superseded by a later correction"
+			if e.State != herald.Sent && (!superseded || i == rounds-1) {
+				t.Errorf("%s revision %d: edit %s", a.Key, i, describeEdit(e))
+			}
+		}
+		if got, _ := trace(t, s, a.Key); !sameText(got, corrected(a, rounds)) {
+			t.Errorf("%s reads %q, want the last correction", a.Key, got.Headline)
+		}
+	}
+	if got := articleKeys(search(t, s, "corrected 5", articles)); len(got) != articles {
+		t.Errorf("Search(corrected 5) = %d articles, want %d", len(got), articles)
+	}
+}

@@ -72,6 +72,35 @@
 //     Moves resolves chains to the chat of today; a chat that moves back
 //     is no longer moved; moving a chat to itself is an error.
 //   - Cursor is 0 for a name never saved; SaveCursor refuses an empty name.
+//   - A known article is looked at for a correction only by an Ingest of
+//     the feed it was recorded from: another feed listing it changes
+//     nothing, not even its item hash. A correction rewrites the
+//     headline, dateline, lead and image, not the key, URL, topics,
+//     publish time or source; Search and Latest find the new words, the
+//     body's included, and not the old. A pending edit of the same post
+//     fails with "superseded by a later correction". Articles come back
+//     with an empty ItemHash: ItemHashes reads it.
+//   - A fresh edit is due at once: its NextAttempt is its Created time,
+//     which is its revision's At. NextEdit orders a target's edits by
+//     Created, then by insertion. MarkEdited, MarkEditRetry and
+//     MarkEditFailed only change a pending edit, as the delivery marks do;
+//     only MarkEdited sets Done.
+//   - Only deliveries sent on their own with a message ID get edits and
+//     deletions: not digested ones, nor those sent with an empty message
+//     ID. A deleted post gets no more edits.
+//   - Retract fails the pending EditPost edits of the posts it deletes
+//     with "superseded by the retraction", and the article's pending
+//     deliveries with "article retracted"; an unknown key is ErrNotFound.
+//   - Revisions finds an article as Trace does. Before and After are the
+//     whole article with the text of before and after; the deletion
+//     revision's Before is the article as it reads now, its At the time
+//     of the deletions.
+//   - Dropped comes in the order the articles were recorded; an Ingest
+//     listing no article drops all the last one listed.
+//   - MarkDigested ignores ids unknown or not pending; all it marks share
+//     one Sent time. LastSent is the latest Sent of the target's
+//     deliveries, as Deliveries reports them.
+//   - An edit stays with its delivery when its chat moves.
 package storetest
 
 import (
@@ -134,6 +163,25 @@ func Run(t *testing.T, open func(t *testing.T) herald.Store) {
 		{"Latest", testLatest},
 		{"Topics", testTopics},
 		{"Concurrent", testConcurrent},
+		{"ItemHashes", testItemHashes},
+		{"Correction", testCorrection},
+		{"ItemHashDecides", testItemHashDecides},
+		{"CorrectionOtherFeed", testCorrectionOtherFeed},
+		{"CorrectionSupersedes", testCorrectionSupersedes},
+		{"CorrectionEditsOnlyPosts", testCorrectionEditsOnlyPosts},
+		{"CorrectionFailedIngest", testCorrectionFailedIngest},
+		{"Dropped", testDropped},
+		{"EditStateMachine", testEditStateMachine},
+		{"NextEditOrder", testNextEditOrder},
+		{"PendingTargetsEdits", testPendingTargetsEdits},
+		{"MoveKeepsEdits", testMoveKeepsEdits},
+		{"Retract", testRetract},
+		{"RetractWithoutPosts", testRetractWithoutPosts},
+		{"Revisions", testRevisions},
+		{"MarkDigested", testMarkDigested},
+		{"DueDeliveries", testDueDeliveries},
+		{"LastSent", testLastSent},
+		{"ConcurrentCorrections", testConcurrentCorrections},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
