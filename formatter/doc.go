@@ -1,5 +1,7 @@
 // Package formatter renders an article as a post for each platform: a
-// Discord embed, a Telegram HTML message and plain console text.
+// Discord embed, a Telegram HTML message and plain console text; and a
+// digest of several articles as one message of each kind, holding as many
+// as the platform's limits let one message hold.
 //
 // Every function is pure. Article text is treated as hostile: it is cleaned
 // of control and bidirectional-override characters, cut to the platform's

@@ -1,8 +1,10 @@
 package formatter
 
 import (
+	"net/url"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/heraldhq/herald"
@@ -144,4 +146,91 @@ func splitsCluster(kept, rest string) bool {
 		s = s[:len(s)-size]
 	}
 	return n%2 == 1
+}
+
+// addDigestSeeds seeds a fuzz target whose arguments are an article's
+// headline, dateline, lead, URL, source, topic and image, and how many
+// times the digest repeats it.
+func addDigestSeeds(f *testing.F) {
+	for i, fx := range append(fixtures(), hostileFixtures()...) {
+		a := fx.article
+		f.Add(a.Headline, a.Dateline.Text, a.Lead, a.URL, a.Source, a.Dateline.Place, a.Dateline.Date, uint8(1+i*17))
+	}
+	f.Add("[x](y)", "", "", "https://a.example/(1)", "", "<@&1>", "2024-02-30", uint8(200))
+	f.Add("", "", "", "", "", "", "", uint8(0))
+}
+
+// fuzzDigest makes a digest of count+1 articles built from the
+// arguments, each a little different.
+func fuzzDigest(headline, dateline, source, link, lead, place, date string, count uint8) herald.Digest {
+	var articles []herald.Article
+	for i := range int(count) + 1 {
+		a := herald.Article{
+			URL:      link,
+			Headline: headline,
+			Dateline: herald.Dateline{Text: dateline, Place: place, Date: date},
+			Lead:     lead,
+			Source:   source,
+		}
+		switch i % 3 {
+		case 1:
+			a.Headline = lead + headline
+		case 2:
+			a.URL = "https://news.example/" + url.PathEscape(headline)
+		}
+		articles = append(articles, a)
+	}
+	return digestOf(articles...)
+}
+
+func FuzzDiscordDigest(f *testing.F) {
+	addDigestSeeds(f)
+	f.Fuzz(func(t *testing.T, headline, dateline, lead, link, source, place, date string, count uint8) {
+		dg := fuzzDigest(headline, dateline, source, link, lead, place, date, count)
+		dg.Silent, dg.MentionRole = count%2 == 0, place
+		m, n := DiscordDigest(dg)
+		if n < 1 || n > len(dg.Deliveries) {
+			t.Fatalf("n = %d of %d", n, len(dg.Deliveries))
+		}
+		if err := checkDiscordDigest(m, n, dg); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func FuzzTelegramDigest(f *testing.F) {
+	addDigestSeeds(f)
+	f.Fuzz(func(t *testing.T, headline, dateline, lead, link, source, place, date string, count uint8) {
+		dg := fuzzDigest(headline, dateline, source, link, lead, place, date, count)
+		dg.Silent = count%2 == 1
+		m, n := TelegramDigest(dg)
+		if n < 1 || n > len(dg.Deliveries) {
+			t.Fatalf("n = %d of %d", n, len(dg.Deliveries))
+		}
+		if err := checkTelegramDigest(m, n, dg); err != nil {
+			t.Fatalf("%v\ntext: %q", err, m.Text)
+		}
+	})
+}
+
+func FuzzConsoleDigest(f *testing.F) {
+	addDigestSeeds(f)
+	f.Fuzz(func(t *testing.T, headline, dateline, lead, link, source, place, date string, count uint8) {
+		dg := fuzzDigest(headline, dateline, source, link, lead, place, date, count)
+		s, n := ConsoleDigest(dg)
+		if n != len(dg.Deliveries) {
+			t.Fatalf("n = %d of %d", n, len(dg.Deliveries))
+		}
+		if !utf8.ValidString(s) {
+			t.Fatalf("not valid UTF-8: %q", s)
+		}
+		for _, r := range s {
+			if r != '\n' && (unicode.IsControl(r) || dropped(r)) {
+				t.Fatalf("console text holds %U: %q", r, s)
+			}
+		}
+		if got := strings.Count(s, "\n"+digestBullet); got != n {
+			t.Fatalf("%d bullets for %d articles", got, n)
+		}
+	})
 }

@@ -25,6 +25,9 @@ type TelegramMessage struct {
 	LinkPreviewOptions *LinkPreviewOptions `json:"link_preview_options,omitempty"`
 	// ReplyMarkup is the inline keyboard under the message, or nil.
 	ReplyMarkup *tgbotapi.InlineKeyboardMarkup `json:"reply_markup,omitempty"`
+	// DisableNotification sends the message without a notification. It
+	// is a sendMessage parameter only: editMessageText does not take it.
+	DisableNotification bool `json:"disable_notification,omitempty"`
 }
 
 // LinkPreviewOptions says which link Telegram previews under a message, or
@@ -38,9 +41,23 @@ type LinkPreviewOptions struct {
 }
 
 // Params returns the message as Bot API form parameters, with
-// link_preview_options and reply_markup JSON-encoded as strings, ready for
-// tgbotapi's MakeRequest("sendMessage", params) once chat_id is added.
+// link_preview_options and reply_markup JSON-encoded as strings and
+// disable_notification when it is set, ready for tgbotapi's
+// MakeRequest("sendMessage", params) once chat_id is added.
 func (m TelegramMessage) Params() tgbotapi.Params {
+	p := m.EditParams()
+	if m.DisableNotification {
+		p["disable_notification"] = "true"
+	}
+	return p
+}
+
+// EditParams returns the parameters that rewrite a sent message to read
+// as m, ready for MakeRequest("editMessageText", params) once chat_id and
+// message_id are added: Params less what only a send takes. Telegram
+// removes the keyboard of a message edited without reply_markup, so the
+// edit leaves the message with exactly the keyboard m has.
+func (m TelegramMessage) EditParams() tgbotapi.Params {
 	p := tgbotapi.Params{"text": m.Text, "parse_mode": m.ParseMode}
 	if m.LinkPreviewOptions != nil {
 		p["link_preview_options"] = jsonParam(m.LinkPreviewOptions)

@@ -172,34 +172,22 @@ type messageWithNonce struct {
 }
 
 // Send posts the delivery's article to its channel, or to a user's direct
-// messages when the target is DMPrefix+userID.
+// messages when the target is DMPrefix+userID: silently when the delivery
+// is, mentioning its MentionRole when it has one (see
+// formatter.DiscordPost).
 func (b *Bot) Send(ctx context.Context, d herald.Delivery) (string, error) {
-	if wait := time.Until(b.firstPost); wait > 0 {
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return "", ctx.Err()
-		case <-t.C:
-		}
-	}
-	channelID := d.Target.Chat
-	if userID, ok := isDM(channelID); ok {
-		id, err := b.dmChannel(ctx, userID)
-		if err != nil {
-			return "", err
-		}
-		channelID = id
-	}
-	if err := b.global.Wait(ctx); err != nil {
+	return b.post(ctx, d.Target.Chat, formatter.DiscordPost(d), Nonce(d))
+}
+
+// post creates a message in the target chat with a nonce that Discord
+// enforces, and returns its ID.
+func (b *Bot) post(ctx context.Context, chat string, m *discordgo.MessageSend, nonce string) (string, error) {
+	channelID, err := b.ready(ctx, chat)
+	if err != nil {
 		return "", err
 	}
 	endpoint := discordgo.EndpointChannelMessages(channelID)
-	body := messageWithNonce{
-		MessageSend:  formatter.Discord(d.Article),
-		Nonce:        Nonce(d),
-		EnforceNonce: true,
-	}
+	body := messageWithNonce{MessageSend: m, Nonce: nonce, EnforceNonce: true}
 	resp, err := b.s.RequestWithBucketID(http.MethodPost, endpoint, body, endpoint,
 		discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false), discordgo.WithRestRetries(0))
 	if err != nil {
@@ -210,6 +198,34 @@ func (b *Bot) Send(ctx context.Context, d herald.Delivery) (string, error) {
 		return "", fmt.Errorf("discord: decode message: %w", err)
 	}
 	return msg.ID, nil
+}
+
+// ready paces a request that posts to, edits or deletes in the target
+// chat: it waits out the first-post window, opens a DM target's channel,
+// and takes a turn of the bot's global limit. It returns the channel ID.
+// discordgo then waits for the route's bucket.
+func (b *Bot) ready(ctx context.Context, chat string) (string, error) {
+	if wait := time.Until(b.firstPost); wait > 0 {
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return "", ctx.Err()
+		case <-t.C:
+		}
+	}
+	channelID := chat
+	if userID, ok := isDM(chat); ok {
+		id, err := b.dmChannel(ctx, userID)
+		if err != nil {
+			return "", err
+		}
+		channelID = id
+	}
+	if err := b.global.Wait(ctx); err != nil {
+		return "", err
+	}
+	return channelID, nil
 }
 
 // BucketWait is how long discordgo would wait before the next message to

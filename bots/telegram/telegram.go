@@ -147,24 +147,22 @@ func (b *Bot) Chat(ctx context.Context, chat string) (tgbotapi.Chat, error) {
 }
 
 // Send posts the delivery's article to its chat, waiting for the chat's and
-// the bot's pace first.
+// the bot's pace first, without a notification when the delivery is
+// silent.
 func (b *Bot) Send(ctx context.Context, d herald.Delivery) (string, error) {
-	chat := d.Target.Chat
-	pace := b.spacing(chat)
-	if err := pace.wait(ctx); err != nil {
-		return "", err
-	}
-	defer pace.done()
-	if err := b.global.Wait(ctx); err != nil {
-		return "", err
-	}
-	api, err := b.connect()
+	return b.sendMessage(ctx, d.Target.Chat, formatter.TelegramPost(d))
+}
+
+// sendMessage sends a rendered message to chat and returns its ID.
+func (b *Bot) sendMessage(ctx context.Context, chat string, m formatter.TelegramMessage) (string, error) {
+	params := m.Params()
+	params["chat_id"] = chat
+	api, done, err := b.turn(ctx, chat)
 	if err != nil {
 		return "", err
 	}
-	params := formatter.Telegram(d.Article).Params()
-	params["chat_id"] = chat
 	resp, err := api.MakeRequest("sendMessage", params)
+	done()
 	if err != nil {
 		return "", classify(err)
 	}
@@ -175,6 +173,27 @@ func (b *Bot) Send(ctx context.Context, d herald.Delivery) (string, error) {
 		return "", fmt.Errorf("telegram sendMessage: decode result: %w", err)
 	}
 	return strconv.Itoa(msg.MessageID), nil
+}
+
+// turn paces a call that posts to, edits or deletes in chat, as all of
+// them are paced: it waits for the chat's turn, then for the bot's rate,
+// and returns the library's client. The caller makes the call, then calls
+// done to end the chat's turn.
+func (b *Bot) turn(ctx context.Context, chat string) (api *tgbotapi.BotAPI, done func(), err error) {
+	pace := b.spacing(chat)
+	if err := pace.wait(ctx); err != nil {
+		return nil, nil, err
+	}
+	if err := b.global.Wait(ctx); err != nil {
+		pace.done()
+		return nil, nil, err
+	}
+	api, err = b.connect()
+	if err != nil {
+		pace.done()
+		return nil, nil, err
+	}
+	return api, pace.done, nil
 }
 
 // spacing returns the pace of one chat: private chats take a message a

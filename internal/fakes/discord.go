@@ -105,7 +105,9 @@ type Discord struct {
 	rateLimited  int
 	failNext     []discordFailure
 	failAfter    []discordFailure
+	failEdit     []discordFailure
 	edits        []DiscordEdit
+	deletions    []DiscordDeletion
 	commands     map[string][]map[string]any // by guild ID, "" for global
 	interactions map[string]*interaction     // by interaction ID
 	hooks        map[string]*interaction     // by interaction token
@@ -126,15 +128,36 @@ type DiscordMessage struct {
 	Raw []byte
 	// Nonce is the nonce as sent, numbers written in decimal.
 	Nonce string
+	// Flags is the flags field as sent; 4096 (1<<12) is
+	// SUPPRESS_NOTIFICATIONS, a message that notifies nobody.
+	Flags int
+	// Pinged is what the message pinged when it was created: the
+	// mentions in its content that its allowed_mentions let through.
+	Pinged DiscordPings
 	// Created is when the fake accepted the message.
 	Created time.Time
+	// Deleted is when the message was deleted; zero while it exists.
+	Deleted time.Time
 }
+
+// Silent reports whether the message was sent with the
+// SUPPRESS_NOTIFICATIONS flag.
+func (m DiscordMessage) Silent() bool { return m.Flags&discordSuppressNotifications != 0 }
+
+// discordSuppressNotifications is the SUPPRESS_NOTIFICATIONS message flag.
+const discordSuppressNotifications = 1 << 12
 
 // DiscordEdit is an edit of a created message.
 type DiscordEdit struct {
 	ChannelID, MessageID string
 	Body                 map[string]any
 	Raw                  []byte
+	Time                 time.Time
+}
+
+// DiscordDeletion is a deletion of a created message.
+type DiscordDeletion struct {
+	ChannelID, MessageID string
 	Time                 time.Time
 }
 
@@ -252,6 +275,13 @@ func (d *Discord) Edits() []DiscordEdit {
 	return slices.Clone(d.edits)
 }
 
+// Deletions returns the message deletions received, in order.
+func (d *Discord) Deletions() []DiscordDeletion {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return slices.Clone(d.deletions)
+}
+
 // Replies returns the interaction responses, edits and follow-ups
 // received, in order.
 func (d *Discord) Replies() []DiscordReply {
@@ -284,6 +314,18 @@ func (d *Discord) FailNext(n int, status int, body string) {
 	defer d.mu.Unlock()
 	for range n {
 		d.failNext = append(d.failNext, discordFailure{status, body})
+	}
+}
+
+// FailNextEdit makes the next n edits (PATCH channels/{c}/messages/{m})
+// or deletions (DELETE channels/{c}/messages/{m}) answer status with body,
+// as FailNext does for message creation: before any limit, changing
+// nothing. A 429 is counted by RateLimited.
+func (d *Discord) FailNextEdit(n int, status int, body string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for range n {
+		d.failEdit = append(d.failEdit, discordFailure{status, body})
 	}
 }
 

@@ -33,6 +33,8 @@ type discordRoute struct {
 	global bool
 	// failable routes are the ones FailNext and FailAfterCreate act on.
 	failable bool
+	// editable routes are the ones FailNextEdit acts on.
+	editable bool
 	handle   func(d *Discord, c *discordCall) response
 }
 
@@ -42,6 +44,9 @@ type discordCall struct {
 	req    Request
 	params []string
 	now    time.Time
+	// header holds headers every answer to the call carries, such as
+	// its bucket's rate-limit headers.
+	header http.Header
 }
 
 // discordRoutes lists the routes the fake knows. Literal segments come
@@ -55,8 +60,8 @@ func discordRoutes() []discordRoute {
 		{method: "GET", pattern: "channels/{}", auth: true, global: true, handle: (*Discord).getChannel},
 		{method: "POST", pattern: "channels/{}/messages", auth: true, global: true, failable: true, handle: (*Discord).createMessage},
 		{method: "GET", pattern: "channels/{}/messages/{}", auth: true, global: true, handle: (*Discord).getMessage},
-		{method: "PATCH", pattern: "channels/{}/messages/{}", auth: true, global: true, handle: (*Discord).editMessage},
-		{method: "DELETE", pattern: "channels/{}/messages/{}", auth: true, global: true, handle: (*Discord).deleteMessage},
+		{method: "PATCH", pattern: "channels/{}/messages/{}", auth: true, global: true, editable: true, handle: (*Discord).editMessage},
+		{method: "DELETE", pattern: "channels/{}/messages/{}", auth: true, global: true, editable: true, handle: (*Discord).deleteMessage},
 		{method: "GET", pattern: "applications/{}/commands", auth: true, global: true, handle: (*Discord).listCommands},
 		{method: "PUT", pattern: "applications/{}/commands", auth: true, global: true, handle: (*Discord).overwriteCommands},
 		{method: "POST", pattern: "applications/{}/commands", auth: true, global: true, handle: (*Discord).createCommand},
@@ -153,6 +158,11 @@ func (d *Discord) answer(rt *discordRoute, c *discordCall) response {
 	if rt.failable && len(d.failNext) > 0 {
 		f := d.failNext[0]
 		d.failNext = d.failNext[1:]
+		return d.failure(f)
+	}
+	if rt.editable && len(d.failEdit) > 0 {
+		f := d.failEdit[0]
+		d.failEdit = d.failEdit[1:]
 		return d.failure(f)
 	}
 	if rt.global {
@@ -288,9 +298,49 @@ func (d *Discord) getChannel(c *discordCall) response {
 	return jsonResponse(http.StatusOK, d.channelJSON(ch))
 }
 
-// messagesBucket is the X-RateLimit-Bucket the fake reports for message
-// creation; like Discord's, it names the route, not the channel.
-const messagesBucket = "7d1ee5b2a8c94a0e3f6b9d2c1e4a8f03"
+// The X-RateLimit-Bucket values the fake reports. Like Discord's, they
+// name a route, not a channel: each route has a bucket per channel (its
+// major parameter), and message creation, edits and deletions each have a
+// route of their own.
+const (
+	messagesBucket = "7d1ee5b2a8c94a0e3f6b9d2c1e4a8f03"
+	editBucket     = "a3f09c1e5b7d2e4f6a8c0b1d3e5f7a92"
+	deleteBucket   = "5e2b8d4f1a6c3e9b0d7f2a4c6e8b1d35"
+)
+
+// takeBucket counts a request against the channel's bucket of a route,
+// key naming both, when the channel limit is on. It returns the
+// rate-limit headers every answer on the route carries and, when the
+// bucket is spent, the 429 to answer.
+func (d *Discord) takeBucket(key, bucket string, now time.Time) (http.Header, response, bool) {
+	if d.opts.ChannelLimit < 0 {
+		return nil, response{}, true
+	}
+	b := d.buckets[key]
+	if b == nil {
+		b = &fixedWindow{}
+		d.buckets[key] = b
+	}
+	ok, remaining, reset := b.take(now, d.opts.ChannelLimit, d.opts.ChannelWindow)
+	h := http.Header{}
+	h.Set("X-RateLimit-Limit", strconv.Itoa(d.opts.ChannelLimit))
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(remaining))
+	after := ceilMillis(reset)
+	h.Set("X-RateLimit-Reset-After", formatSeconds(after))
+	h.Set("X-RateLimit-Reset", formatSeconds(float64(now.UnixMilli())/1000+after))
+	h.Set("X-RateLimit-Bucket", bucket)
+	if ok {
+		return h, response{}, true
+	}
+	d.rateLimited++
+	h.Set("Retry-After", strconv.Itoa(ceilSeconds(reset)))
+	h.Set("X-RateLimit-Scope", "user")
+	resp := jsonResponse(http.StatusTooManyRequests, map[string]any{
+		"message": "You are being rate limited.", "retry_after": after, "global": false,
+	})
+	resp.header = h
+	return h, resp, false
+}
 
 func (d *Discord) createMessage(c *discordCall) response {
 	chID := c.params[0]
@@ -301,31 +351,9 @@ func (d *Discord) createMessage(c *discordCall) response {
 	if ch.typ == 1 && d.closedDMs[ch.recipient] {
 		return discordError(http.StatusForbidden, 50007, "Cannot send messages to this user")
 	}
-	if d.opts.ChannelLimit < 0 {
-		return d.createMessageChecked(c, chID)
-	}
-	b := d.buckets[chID]
-	if b == nil {
-		b = &fixedWindow{}
-		d.buckets[chID] = b
-	}
-	ok, remaining, reset := b.take(c.now, d.opts.ChannelLimit, d.opts.ChannelWindow)
-	h := http.Header{}
-	h.Set("X-RateLimit-Limit", strconv.Itoa(d.opts.ChannelLimit))
-	h.Set("X-RateLimit-Remaining", strconv.Itoa(remaining))
-	after := ceilMillis(reset)
-	h.Set("X-RateLimit-Reset-After", formatSeconds(after))
-	h.Set("X-RateLimit-Reset", formatSeconds(float64(c.now.UnixMilli())/1000+after))
-	h.Set("X-RateLimit-Bucket", messagesBucket)
+	h, limited, ok := d.takeBucket(chID, messagesBucket, c.now)
 	if !ok {
-		d.rateLimited++
-		h.Set("Retry-After", strconv.Itoa(ceilSeconds(reset)))
-		h.Set("X-RateLimit-Scope", "user")
-		resp := jsonResponse(http.StatusTooManyRequests, map[string]any{
-			"message": "You are being rate limited.", "retry_after": after, "global": false,
-		})
-		resp.header = h
-		return resp
+		return limited
 	}
 	resp = d.createMessageChecked(c, chID)
 	resp.header = h
@@ -352,13 +380,16 @@ func (d *Discord) createMessageChecked(c *discordCall, chID string) response {
 	}
 	id := d.ids.next(c.now)
 	content, _ := body["content"].(string)
+	flags, _ := body["flags"].(float64)
+	pings := mentionPings(content, body["allowed_mentions"])
 	m := &discordMessage{
 		DiscordMessage: DiscordMessage{
 			ID: id, ChannelID: chID, Content: content, Body: body,
-			Raw: payloadJSON(c.r, c.req.Body), Nonce: nonce, Created: c.now,
+			Raw: payloadJSON(c.r, c.req.Body), Nonce: nonce, Flags: int(flags), Pinged: pings, Created: c.now,
 		},
 		response: d.messageJSON(id, chID, body, files, c.now),
 	}
+	m.response["mentions"], m.response["mention_roles"], m.response["mention_everyone"] = pings.mentionsJSON()
 	d.messages = append(d.messages, m)
 	d.byID[id] = m
 	if len(d.failAfter) > 0 {
@@ -445,7 +476,26 @@ func (d *Discord) getMessage(c *discordCall) response {
 	return jsonResponse(http.StatusOK, m.response)
 }
 
+// editMessage answers PATCH channels/{c}/messages/{m}. Edits have a
+// bucket per channel of their own; a request for an unknown message
+// counts against it, one for an unknown channel does not.
 func (d *Discord) editMessage(c *discordCall) response {
+	resp := d.editMessageChecked(c)
+	if resp.header == nil {
+		resp.header = c.header
+	}
+	return resp
+}
+
+func (d *Discord) editMessageChecked(c *discordCall) response {
+	if _, resp, ok := d.channel(c.params[0]); !ok {
+		return resp
+	}
+	h, limited, ok := d.takeBucket("PATCH "+c.params[0], editBucket, c.now)
+	if !ok {
+		return limited
+	}
+	c.header = h
 	m, resp, ok := d.message(c.params[0], c.params[1])
 	if !ok {
 		return resp
@@ -464,13 +514,25 @@ func (d *Discord) editMessage(c *discordCall) response {
 	return jsonResponse(http.StatusOK, m.response)
 }
 
+// deleteMessage answers DELETE channels/{c}/messages/{m}, with a bucket
+// per channel of its own, as editMessage does.
 func (d *Discord) deleteMessage(c *discordCall) response {
+	if _, resp, ok := d.channel(c.params[0]); !ok {
+		return resp
+	}
+	h, limited, ok := d.takeBucket("DELETE "+c.params[0], deleteBucket, c.now)
+	if !ok {
+		return limited
+	}
 	m, resp, ok := d.message(c.params[0], c.params[1])
 	if !ok {
+		resp.header = h
 		return resp
 	}
 	m.response = nil
-	return response{status: http.StatusNoContent}
+	m.Deleted = c.now
+	d.deletions = append(d.deletions, DiscordDeletion{ChannelID: m.ChannelID, MessageID: m.ID, Time: c.now})
+	return response{status: http.StatusNoContent, header: h}
 }
 
 func invalidJSON() response {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -462,5 +463,193 @@ func TestDiscordUnknownRoute(t *testing.T) {
 	}
 	if h := d.Requests()[0].Header; h.Get("Authorization") != "" {
 		t.Error("Authorization was recorded")
+	}
+}
+
+func TestDiscordFlagsAndPings(t *testing.T) {
+	d := NewDiscord(DiscordOptions{Token: testToken, Channels: []string{"200"}})
+	defer d.Close()
+	s := newSession(t, d, testToken)
+
+	msg, err := s.ChannelMessageSendComplex("200", &discordgo.MessageSend{
+		Content:         "<@&42> <@&43> <@7> @everyone",
+		Embeds:          []*discordgo.MessageEmbed{{Title: "<@&44>"}},
+		AllowedMentions: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}, Roles: []string{"42"}},
+		Flags:           discordgo.MessageFlagsSuppressNotifications,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ChannelMessageSendComplex("200", &discordgo.MessageSend{
+		Content:         "<@&42>",
+		AllowedMentions: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	got := d.Messages("200")
+	if len(got) != 2 {
+		t.Fatalf("%d messages", len(got))
+	}
+	if p := got[0].Pinged; !slices.Equal(p.Roles, []string{"42"}) || len(p.Users) != 0 || p.Everyone {
+		t.Errorf("pinged %+v, want role 42 only", p)
+	}
+	if !got[0].Silent() || got[0].Flags != 4096 {
+		t.Errorf("flags %d, want 4096", got[0].Flags)
+	}
+	if len(msg.MentionRoles) != 1 || msg.MentionRoles[0] != "42" || msg.MentionEveryone || len(msg.Mentions) != 0 {
+		t.Errorf("returned mentions %v %v %v", msg.MentionRoles, msg.MentionEveryone, msg.Mentions)
+	}
+	if got[1].Pinged.Pinged() || got[1].Silent() {
+		t.Errorf("second message pinged %+v, flags %d", got[1].Pinged, got[1].Flags)
+	}
+
+	// Role mentions listed while parse holds "roles" are refused.
+	_, err = s.ChannelMessageSendComplex("200", &discordgo.MessageSend{
+		Content:         "<@&42>",
+		AllowedMentions: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{discordgo.AllowedMentionTypeRoles}, Roles: []string{"42"}},
+	})
+	var re *discordgo.RESTError
+	if !errors.As(err, &re) || re.Message == nil || re.Message.Code != 50035 || !strings.Contains(string(re.ResponseBody), "MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE") {
+		t.Errorf("parse roles with a role list: %v", err)
+	}
+	checkNoUnexpected(t, d.Unexpected())
+}
+
+// TestDiscordEditAndDeleteBuckets shows that edits and deletions each
+// have a per-channel bucket of their own, with rate-limit headers, apart
+// from message creation's.
+func TestDiscordEditAndDeleteBuckets(t *testing.T) {
+	d := NewDiscord(DiscordOptions{Token: testToken, Channels: []string{"200"}, ChannelLimit: 2, ChannelWindow: time.Hour})
+	defer d.Close()
+	s := newSession(t, d, testToken)
+	a, err := s.ChannelMessageSend("200", "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.ChannelMessageSend("200", "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// discordgo keys edits and deletions to one bucket of its own, so the
+	// spent edit bucket comes last, or it would wait out the hour.
+	if _, err := s.ChannelMessageEdit("200", a.ID, "a2"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ChannelMessageDelete("200", b.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ChannelMessageEdit("200", a.ID, "a3"); err != nil {
+		t.Fatal(err)
+	}
+	// A second session, as a replica would be, knows nothing of the
+	// buckets and meets the 429s.
+	other := newSession(t, d, testToken)
+	var rl *discordgo.RateLimitError
+	if _, err := other.ChannelMessageEdit("200", a.ID, "a4", discordgo.WithRetryOnRatelimit(false)); !errors.As(err, &rl) || rl.RetryAfter < 59*time.Minute {
+		t.Errorf("third edit in the window: %v, want a rate limit of about an hour", err)
+	}
+	if _, err := other.ChannelMessageSend("200", "c", discordgo.WithRetryOnRatelimit(false)); !errors.As(err, &rl) {
+		t.Errorf("third message in the window: %v, want a rate limit", err)
+	}
+	// One deletion used one of the deletion bucket's two.
+	if err := newSession(t, d, testToken).ChannelMessageDelete("200", a.ID, discordgo.WithRetryOnRatelimit(false)); err != nil {
+		t.Errorf("second deletion: %v", err)
+	}
+	if err := newSession(t, d, testToken).ChannelMessageDelete("200", a.ID, discordgo.WithRetryOnRatelimit(false)); !errors.As(err, &rl) {
+		t.Errorf("third deletion: %v, want a rate limit", err)
+	}
+	if n := d.RateLimited(); n != 3 {
+		t.Errorf("RateLimited = %d, want 3", n)
+	}
+	if del := d.Deletions(); len(del) != 2 || del[0].MessageID != b.ID || del[1].MessageID != a.ID {
+		t.Errorf("Deletions = %+v", del)
+	}
+	if m := d.Messages("200"); len(m) != 2 || m[0].Deleted.IsZero() || m[1].Deleted.IsZero() {
+		t.Errorf("Messages = %+v, want both deleted", m)
+	}
+	checkNoUnexpected(t, d.Unexpected())
+}
+
+func TestDiscordUnknownMessageAndFailNextEdit(t *testing.T) {
+	d := NewDiscord(DiscordOptions{Token: testToken, Channels: []string{"200"}})
+	defer d.Close()
+	s := newSession(t, d, testToken)
+	m, err := s.ChannelMessageSend("200", "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ChannelMessageDelete("200", m.ID); err != nil {
+		t.Fatal(err)
+	}
+	unknown := func(err error) bool {
+		var re *discordgo.RESTError
+		return errors.As(err, &re) && re.Response.StatusCode == 404 && re.Message != nil && re.Message.Code == 10008
+	}
+	if _, err := s.ChannelMessageEdit("200", m.ID, "b"); !unknown(err) {
+		t.Errorf("edit of a deleted message: %v, want 404 10008", err)
+	}
+	if err := s.ChannelMessageDelete("200", m.ID); !unknown(err) {
+		t.Errorf("second deletion: %v, want 404 10008", err)
+	}
+	if err := s.ChannelMessageDelete("200", "1"); !unknown(err) {
+		t.Errorf("deletion of a message never sent: %v, want 404 10008", err)
+	}
+
+	n, err := s.ChannelMessageSend("200", "n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.FailNextEdit(1, http.StatusTooManyRequests, `{"message":"You are being rate limited.","retry_after":0.5,"global":false}`)
+	var rl *discordgo.RateLimitError
+	if _, err := s.ChannelMessageEdit("200", n.ID, "n2", discordgo.WithRetryOnRatelimit(false)); !errors.As(err, &rl) || rl.RetryAfter != 500*time.Millisecond {
+		t.Errorf("injected 429: %v", err)
+	}
+	if len(d.Edits()) != 0 {
+		t.Errorf("Edits = %+v after a refused edit", d.Edits())
+	}
+	checkNoUnexpected(t, d.Unexpected())
+}
+
+// TestDiscordEditHeaders reads the rate-limit headers of edits and
+// deletions off the wire.
+func TestDiscordEditHeaders(t *testing.T) {
+	d := NewDiscord(DiscordOptions{Token: testToken, Channels: []string{"200"}, ChannelLimit: 3})
+	defer d.Close()
+	s := newSession(t, d, testToken)
+	m, err := s.ChannelMessageSend("200", "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	call := func(method, path, body string) *http.Response {
+		req, err := http.NewRequest(method, d.URL()+"/api/v9/channels/200/messages/"+path, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bot "+testToken)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp
+	}
+	tests := []struct {
+		method, path, body string
+		status             int
+		bucket, remaining  string
+	}{
+		{"PATCH", m.ID, `{"content":"b"}`, 200, editBucket, "2"},
+		{"PATCH", "1", `{"content":"b"}`, 404, editBucket, "1"},
+		{"DELETE", m.ID, "", 204, deleteBucket, "2"},
+		{"DELETE", m.ID, "", 404, deleteBucket, "1"},
+	}
+	for _, tt := range tests {
+		resp := call(tt.method, tt.path, tt.body)
+		if resp.StatusCode != tt.status || resp.Header.Get("X-RateLimit-Bucket") != tt.bucket || resp.Header.Get("X-RateLimit-Remaining") != tt.remaining {
+			t.Errorf("%s %s: %d bucket %q remaining %q, want %d %q %q", tt.method, tt.path, resp.StatusCode,
+				resp.Header.Get("X-RateLimit-Bucket"), resp.Header.Get("X-RateLimit-Remaining"), tt.status, tt.bucket, tt.remaining)
+		}
 	}
 }

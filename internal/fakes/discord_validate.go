@@ -193,12 +193,25 @@ func checkAllowedMentions(errs formErrors, v any, path []string) {
 		}
 	}
 	for _, key := range []string{"users", "roles"} {
-		list, ok := am[key].([]any)
-		if !ok || len(list) == 0 {
+		v, present := am[key]
+		if !present || v == nil {
+			continue
+		}
+		list, ok := v.([]any)
+		if !ok {
+			errs.add("LIST_TYPE_CONVERT", "Only iterables may be used in a ListType", at(path, key)...)
+			continue
+		}
+		if len(list) == 0 {
 			continue
 		}
 		if len(list) > 100 {
 			errs.add("BASE_TYPE_MAX_LENGTH", "Must be 100 or fewer in length.", at(path, key)...)
+		}
+		for i, x := range list {
+			if _, ok := snowflake(x); !ok {
+				errs.add("NUMBER_TYPE_COERCE", fmt.Sprintf("Value %q is not snowflake.", fmt.Sprint(x)), at(path, key, strconv.Itoa(i))...)
+			}
 		}
 		if parse[key] {
 			errs.add("MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE",

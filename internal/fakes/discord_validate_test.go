@@ -6,6 +6,8 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -73,6 +75,14 @@ func TestCheckMessage(t *testing.T) {
 		{"no mentions", map[string]any{"content": "x", "allowed_mentions": map[string]any{"parse": []any{}}}, true, 0},
 		{"bad mention type", map[string]any{"content": "x", "allowed_mentions": map[string]any{"parse": []any{"here"}}}, true, 50035},
 		{"exclusive mentions", map[string]any{"content": "x", "allowed_mentions": map[string]any{"parse": []any{"users"}, "users": []any{"1"}}}, true, 50035},
+		{"role list", map[string]any{"content": "<@&1>", "allowed_mentions": map[string]any{"parse": []any{}, "roles": []any{"1", "18446744073709551615"}}}, true, 0},
+		{"roles parsed and listed", map[string]any{"content": "x", "allowed_mentions": map[string]any{"parse": []any{"roles"}, "roles": []any{"1"}}}, true, 50035},
+		{"role not a snowflake", map[string]any{"content": "x", "allowed_mentions": map[string]any{"parse": []any{}, "roles": []any{"<@&1>"}}}, true, 50035},
+		{"role over 64 bits", map[string]any{"content": "x", "allowed_mentions": map[string]any{"parse": []any{}, "roles": []any{"18446744073709551616"}}}, true, 50035},
+		{"role list not a list", map[string]any{"content": "x", "allowed_mentions": map[string]any{"parse": []any{}, "roles": "1"}}, true, 50035},
+		{"100 roles", map[string]any{"content": "x", "allowed_mentions": map[string]any{"roles": snowflakeIDs(100)}}, true, 0},
+		{"101 roles", map[string]any{"content": "x", "allowed_mentions": map[string]any{"roles": snowflakeIDs(101)}}, true, 50035},
+		{"user not a snowflake", map[string]any{"content": "x", "allowed_mentions": map[string]any{"users": []any{"me"}}}, true, 50035},
 		{"components only", map[string]any{"components": []any{map[string]any{"type": 1.0, "components": []any{
 			map[string]any{"type": 2.0, "style": 1.0, "label": "More", "custom_id": "more"}}}}}, true, 0},
 		{"null components", map[string]any{"content": "x", "components": nil}, true, 0},
@@ -94,6 +104,45 @@ func TestCheckMessage(t *testing.T) {
 			}
 			if e.Code != tt.code || resp.status != 400 {
 				t.Errorf("refused %d with code %d (%s), want code %d", resp.status, e.Code, resp.body, tt.code)
+			}
+		})
+	}
+}
+
+// snowflakeIDs returns n distinct snowflakes as Discord lists them.
+func snowflakeIDs(n int) []any {
+	out := make([]any, n)
+	for i := range out {
+		out[i] = strconv.Itoa(1000 + i)
+	}
+	return out
+}
+
+func TestMentionPings(t *testing.T) {
+	none := map[string]any{"parse": []any{}}
+	tests := []struct {
+		name    string
+		content string
+		allowed any
+		want    DiscordPings
+	}{
+		{"no allowed_mentions pings all", "<@&1> <@2> <@!3> @here", nil, DiscordPings{Roles: []string{"1"}, Users: []string{"2", "3"}, Everyone: true}},
+		{"parse nothing", "<@&1> <@2> @everyone", none, DiscordPings{}},
+		{"listed role only", "<@&1> <@&9> <@2>", map[string]any{"parse": []any{}, "roles": []any{"1"}}, DiscordPings{Roles: []string{"1"}}},
+		{"listed role not in content", "no mention", map[string]any{"parse": []any{}, "roles": []any{"1"}}, DiscordPings{}},
+		{"parse roles", "<@&1> <@&9> <@&1>", map[string]any{"parse": []any{"roles"}}, DiscordPings{Roles: []string{"1", "9"}}},
+		{"parse everyone", "@everyone <@&1>", map[string]any{"parse": []any{"everyone"}}, DiscordPings{Everyone: true}},
+		{"defused everyone", "@\u200beveryone", nil, DiscordPings{}},
+		{"escaped role", `\<@&1\>`, nil, DiscordPings{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := mentionPings(tt.content, tt.allowed)
+			if !slices.Equal(got.Roles, tt.want.Roles) || !slices.Equal(got.Users, tt.want.Users) || got.Everyone != tt.want.Everyone {
+				t.Errorf("mentionPings(%q, %v) = %+v, want %+v", tt.content, tt.allowed, got, tt.want)
+			}
+			if got.Pinged() != (len(tt.want.Roles)+len(tt.want.Users) > 0 || tt.want.Everyone) {
+				t.Errorf("Pinged() = %v", got.Pinged())
 			}
 		})
 	}

@@ -66,8 +66,11 @@
 //     names and values, footer text, author name), a nonce over 25
 //     characters, a URL that is not absolute http(s) (attachment:// for
 //     images and icons), a timestamp that is not ISO 8601, a color outside
-//     0..0xFFFFFF, or an allowed_mentions parse value other than roles,
-//     users or everyone are code 50035 Invalid Form Body with Discord's
+//     0..0xFFFFFF, an allowed_mentions parse value other than roles,
+//     users or everyone, allowed_mentions roles or users that are not
+//     lists of at most 100 snowflakes, or that are listed while parse
+//     holds their type (MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE), are
+//     code 50035 Invalid Form Body with Discord's
 //     nested errors object. So are components (null is taken as none)
 //     other than at most 5 action rows (type 1), each holding 1-5 buttons
 //     (type 2) or one select menu (types 3, 5-8); a button style outside
@@ -86,7 +89,22 @@
 //     message (200, same ID) and creates nothing.
 //
 // Created messages get snowflake IDs and are answered with a Message
-// object (id, channel_id, content, embeds, timestamp ...).
+// object (id, channel_id, content, embeds, timestamp, flags, mentions,
+// mention_roles, mention_everyone ...). DiscordMessage records the flags
+// (Silent: SUPPRESS_NOTIFICATIONS, 1<<12) and what the message pinged
+// (Pinged): a role, user or @everyone/@here mentioned in the content
+// pings only when allowed_mentions lets it through (no allowed_mentions:
+// all do). Mentions in embeds, and mentions an edit adds, ping nobody.
+//
+// Edits (PATCH channels/{c}/messages/{m}) and deletions (DELETE) of a
+// message in an unknown channel answer 404 code 10003, of a message the
+// channel does not hold (never created, or deleted) 404 {"message":
+// "Unknown Message","code":10008}. Each route has a bucket per channel of
+// its own, apart from message creation's, with the same ChannelLimit and
+// ChannelWindow, headers and 429s; an unknown message counts against it,
+// an unknown channel does not. Edits are validated as messages are.
+// FailNextEdit injects failures into both routes as FailNext does into
+// creation. Edits and Deletions list what was accepted.
 //
 // Interactions: an INTERACTION_CREATE sent with Push or PushInteraction
 // registers its ID and token. Its callback is accepted once (again: 400
@@ -144,7 +162,8 @@
 // an unknown method gets 404 Not Found and is listed by Unexpected.
 //
 // Methods: getMe, getChat, getChatMember, getChatAdministrators,
-// sendMessage, sendPhoto, editMessageText, answerCallbackQuery,
+// sendMessage, sendPhoto, editMessageText, deleteMessage,
+// answerCallbackQuery,
 // getUpdates, setMyCommands, getMyCommands, deleteMyCommands, setWebhook,
 // deleteWebhook, getWebhookInfo. getChatMember and getChatAdministrators
 // report the first user a chat lists in Admins as its creator, the others
@@ -157,7 +176,7 @@
 //     migrated with Migrate answers 400 with parameters.migrate_to_chat_id;
 //     a chat left with Kick answers 403 Forbidden, and a private chat
 //     whose user blocked the bot (Block) 403 "Forbidden: bot was blocked
-//     by the user". The last two apply to editMessageText too.
+//     by the user". These apply to editMessageText and deleteMessage too.
 //   - Content, as the Bot API documents it: text 1-4096 and captions
 //     0-1024 characters after entity parsing, counted in UTF-16 code
 //     units ("message text is empty", "message is too long", "message
@@ -197,7 +216,25 @@
 //     {"ok":false,"error_code":429,"description":"Too Many Requests: retry
 //     after N","parameters":{"retry_after":N}}, N being the whole seconds,
 //     rounded up and at least 1, until the message would be accepted.
-//     editMessageText is subject to the global limit only.
+//     Telegram documents no flood limit for edits and deletions, but
+//     answers frequent ones with 429 too; the fake takes the strict
+//     reading and counts editMessageText and deleteMessage against the
+//     same three limits as sends.
+//   - disable_notification is recorded as
+//     TelegramMessage.DisableNotification.
+//
+// editMessageText and deleteMessage take a message the bot sent to the
+// chat (an inline_message_id is not supported), else 400 "Bad Request:
+// message to edit not found" or "message to delete not found"; a deleted
+// message is gone for both. An edit that changes neither the text, its
+// entities nor the reply markup answers 400 "Bad Request: message is not
+// modified: specified new message content and reply markup are exactly
+// the same as a current content and reply markup of the message", as
+// Telegram does, and counts toward no limit; an edit without reply_markup
+// removes the keyboard. A message sent 48 hours ago or more cannot be
+// deleted (400 "Bad Request: message can't be deleted"); Backdate ages a
+// message for tests. FailNextEdit injects failures into both methods as
+// FailNext does into sends. Edits and Deletions list what was accepted.
 //
 // Updates: QueueText queues a text message as Telegram delivers it: from
 // the user in private chats and groups (Admins does not show in

@@ -110,6 +110,8 @@ type Telegram struct {
 	global       slidingWindow
 	rateLimited  int
 	failNext     []tgFailure
+	failEdit     []tgFailure
+	deletions    []TelegramDeletion
 	updates      []tgUpdate
 	nextUpdateID int
 	offsets      []int
@@ -144,7 +146,21 @@ type TelegramMessage struct {
 	// reply_to_message_id or reply_parameters), 0 for none or when a
 	// missing message was let through by allow_sending_without_reply.
 	ReplyTo int
-	Created time.Time
+	// DisableNotification is true when the message was sent with
+	// disable_notification, to arrive without a sound.
+	DisableNotification bool
+	Created             time.Time
+	// Deleted is when the message was deleted; zero while it exists.
+	Deleted time.Time
+}
+
+// TelegramDeletion is an accepted deleteMessage call.
+type TelegramDeletion struct {
+	// Chat is chat_id as sent; ChatID is the chat's numeric ID.
+	Chat      string
+	ChatID    int64
+	MessageID int
+	Time      time.Time
 }
 
 type tgChat struct {
@@ -328,6 +344,37 @@ func (t *Telegram) Edits() []TelegramMessage {
 	return slices.Clone(t.edits)
 }
 
+// Deletions returns the accepted deleteMessage calls, in order.
+func (t *Telegram) Deletions() []TelegramDeletion {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return slices.Clone(t.deletions)
+}
+
+// Backdate makes a message the bot sent to chat look sent by earlier, as
+// the 48-hour limit on deleting messages sees it.
+func (t *Telegram) Backdate(chat string, messageID int, by time.Duration) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if m := t.sent(t.chat(chat), messageID); m != nil {
+		m.Created = m.Created.Add(-by)
+	}
+}
+
+// sent finds a message the bot sent to chat and has not deleted. t.mu is
+// held.
+func (t *Telegram) sent(chat *tgChat, messageID int) *tgMessage {
+	if chat == nil {
+		return nil
+	}
+	for _, m := range t.messages {
+		if m.ChatID == chat.id && m.MessageID == messageID && m.Deleted.IsZero() {
+			return m
+		}
+	}
+	return nil
+}
+
 // RateLimited reports how many 429 answers the fake gave.
 func (t *Telegram) RateLimited() int {
 	t.mu.Lock()
@@ -344,6 +391,17 @@ func (t *Telegram) FailNext(n int, errorCode int, description string, retryAfter
 	defer t.mu.Unlock()
 	for range n {
 		t.failNext = append(t.failNext, tgFailure{errorCode, description, retryAfter})
+	}
+}
+
+// FailNextEdit makes the next n editMessageText or deleteMessage calls
+// fail as FailNext makes sends fail: before any check or limit, changing
+// nothing.
+func (t *Telegram) FailNextEdit(n int, errorCode int, description string, retryAfter int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for range n {
+		t.failEdit = append(t.failEdit, tgFailure{errorCode, description, retryAfter})
 	}
 }
 
@@ -373,7 +431,7 @@ func (t *Telegram) Kick(chat string) {
 }
 
 // Block has the user of a private chat block the bot: sendMessage,
-// sendPhoto and editMessageText to it answer 403 "Forbidden: bot was
+// sendPhoto, editMessageText and deleteMessage answer 403 "Forbidden: bot was
 // blocked by the user" until Unblock. It does nothing to other chats (use
 // Kick for groups and channels).
 func (t *Telegram) Block(chat string) {

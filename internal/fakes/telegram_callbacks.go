@@ -52,10 +52,8 @@ func (t *Telegram) QueueCallback(chat string, messageID int, fromID int64, data 
 		return 0, ""
 	}
 	var msg any = map[string]any{"message_id": messageID, "date": time.Now().Unix(), "chat": c.json()}
-	for _, m := range t.messages {
-		if m.ChatID == c.id && m.MessageID == messageID {
-			msg = t.messageJSON(c, m)
-		}
+	if m := t.sent(c, messageID); m != nil {
+		msg = t.messageJSON(c, m)
 	}
 	t.nextQueryID++
 	queryID = strconv.FormatUint(t.nextQueryID, 10)

@@ -49,6 +49,7 @@ func telegramMethods() map[string]tgHandler {
 		"sendmessage":           func(t *Telegram, p tgParams, now time.Time) response { return t.send("sendMessage", p, now) },
 		"sendphoto":             func(t *Telegram, p tgParams, now time.Time) response { return t.send("sendPhoto", p, now) },
 		"editmessagetext":       (*Telegram).editMessageText,
+		"deletemessage":         (*Telegram).deleteMessage,
 		"setmycommands":         (*Telegram).setMyCommands,
 		"getmycommands":         (*Telegram).getMyCommands,
 		"deletemycommands":      (*Telegram).deleteMyCommands,
@@ -200,17 +201,8 @@ func (t *Telegram) targetChat(chatID string) (*tgChat, response, bool) {
 
 // send answers sendMessage and sendPhoto.
 func (t *Telegram) send(method string, p tgParams, now time.Time) response {
-	if len(t.failNext) > 0 {
-		f := t.failNext[0]
-		t.failNext = t.failNext[1:]
-		var params map[string]any
-		if f.retryAfter > 0 {
-			params = map[string]any{"retry_after": f.retryAfter}
-		}
-		if f.code == http.StatusTooManyRequests {
-			t.rateLimited++
-		}
-		return tgError(f.code, f.description, params)
+	if resp, failed := t.injected(&t.failNext); failed {
+		return resp
 	}
 	chat, resp, ok := t.targetChat(p["chat_id"])
 	if !ok {
@@ -257,12 +249,38 @@ func (t *Telegram) send(method string, p tgParams, now time.Time) response {
 		TelegramMessage: TelegramMessage{
 			MessageID: chat.nextMsgID, Chat: p["chat_id"], ChatID: chat.id, Method: method,
 			Text: text, Plain: plain, Entities: ents, ParseMode: p["parse_mode"],
-			Params: maps(p), ReplyTo: replyTo, Created: now,
+			Params: maps(p), ReplyTo: replyTo, DisableNotification: boolParam(p, "disable_notification"), Created: now,
 		},
 		markup: markup, plain: plain, ents: ents, replied: replied,
 	}
 	t.messages = append(t.messages, m)
 	return tgResult(t.messageJSON(chat, m))
+}
+
+// injected answers with the first failure of a FailNext queue, if any.
+func (t *Telegram) injected(queue *[]tgFailure) (response, bool) {
+	if len(*queue) == 0 {
+		return response{}, false
+	}
+	f := (*queue)[0]
+	*queue = (*queue)[1:]
+	var params map[string]any
+	if f.retryAfter > 0 {
+		params = map[string]any{"retry_after": f.retryAfter}
+	}
+	if f.code == http.StatusTooManyRequests {
+		t.rateLimited++
+	}
+	return tgError(f.code, f.description, params), true
+}
+
+// boolParam reads a Bot API boolean parameter.
+func boolParam(p tgParams, key string) bool {
+	switch strings.ToLower(p[key]) {
+	case "true", "1":
+		return true
+	}
+	return false
 }
 
 // replyTarget reads reply_to_message_id, or reply_parameters (whose
@@ -288,13 +306,11 @@ func (t *Telegram) replyTarget(chat *tgChat, p tgParams) (int, json.RawMessage, 
 	if raw := chat.incoming[id]; raw != nil {
 		return id, raw, response{}, true
 	}
-	for _, m := range t.messages {
-		if m.ChatID == chat.id && m.MessageID == id {
-			shown := t.messageJSON(chat, m)
-			delete(shown, "reply_to_message")
-			raw, _ := json.Marshal(shown)
-			return id, raw, response{}, true
-		}
+	if m := t.sent(chat, id); m != nil {
+		shown := t.messageJSON(chat, m)
+		delete(shown, "reply_to_message")
+		raw, _ := json.Marshal(shown)
+		return id, raw, response{}, true
 	}
 	if allow {
 		return 0, nil, response{}, true
@@ -479,7 +495,12 @@ func (t *Telegram) messageJSON(chat *tgChat, m *tgMessage) map[string]any {
 	return res
 }
 
+// editMessageText answers editMessageText. An edit counts against the
+// chat's flood limits as a send does.
 func (t *Telegram) editMessageText(p tgParams, now time.Time) response {
+	if resp, failed := t.injected(&t.failEdit); failed {
+		return resp
+	}
 	if p.present("inline_message_id") {
 		return badRequest("message to edit not found")
 	}
@@ -491,12 +512,7 @@ func (t *Telegram) editMessageText(p tgParams, now time.Time) response {
 	if err != nil {
 		return badRequest("message identifier is not specified")
 	}
-	var m *tgMessage
-	for _, x := range t.messages {
-		if x.ChatID == chat.id && x.MessageID == id {
-			m = x
-		}
-	}
+	m := t.sent(chat, id)
 	if m == nil {
 		return badRequest("message to edit not found")
 	}
@@ -520,19 +536,47 @@ func (t *Telegram) editMessageText(p tgParams, now time.Time) response {
 	if plain == m.plain && slices.Equal(ents, m.ents) && bytes.Equal(markup, m.markup) {
 		return badRequest("message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message")
 	}
-	if wait := t.global.wait(now); wait > 0 {
-		t.rateLimited++
-		n := ceilSeconds(wait)
-		return tgError(http.StatusTooManyRequests, fmt.Sprintf("Too Many Requests: retry after %d", n),
-			map[string]any{"retry_after": n})
+	if resp, limited := t.limit(chat, now); limited {
+		return resp
 	}
-	t.global.add(now)
 	m.plain, m.ents, m.markup, m.edited = plain, ents, markup, now
 	t.edits = append(t.edits, TelegramMessage{
 		MessageID: id, Chat: p["chat_id"], ChatID: chat.id, Method: "editMessageText",
 		Text: p["text"], Plain: plain, Entities: ents, ParseMode: p["parse_mode"], Params: maps(p), Created: now,
 	})
 	return tgResult(t.messageJSON(chat, m))
+}
+
+// maxDeleteAge is how old a message may be and still be deleted.
+const maxDeleteAge = 48 * time.Hour
+
+// deleteMessage answers deleteMessage for a message the bot sent. A
+// deletion counts against the chat's flood limits as a send does.
+func (t *Telegram) deleteMessage(p tgParams, now time.Time) response {
+	if resp, failed := t.injected(&t.failEdit); failed {
+		return resp
+	}
+	chat, resp, ok := t.targetChat(p["chat_id"])
+	if !ok {
+		return resp
+	}
+	id, err := strconv.Atoi(p["message_id"])
+	if err != nil {
+		return badRequest("message identifier is not specified")
+	}
+	m := t.sent(chat, id)
+	if m == nil {
+		return badRequest("message to delete not found")
+	}
+	if now.Sub(m.Created) >= maxDeleteAge {
+		return badRequest("message can't be deleted")
+	}
+	if resp, limited := t.limit(chat, now); limited {
+		return resp
+	}
+	m.Deleted = now
+	t.deletions = append(t.deletions, TelegramDeletion{Chat: p["chat_id"], ChatID: chat.id, MessageID: id, Time: now})
+	return tgResult(true)
 }
 
 func (t *Telegram) getChatMember(p tgParams, now time.Time) response {

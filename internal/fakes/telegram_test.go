@@ -318,7 +318,7 @@ func TestTelegramPhoto(t *testing.T) {
 }
 
 func TestTelegramEdit(t *testing.T) {
-	tg := NewTelegram(TelegramOptions{Token: tgToken, Chats: []string{"7"}})
+	tg := NewTelegram(TelegramOptions{Token: tgToken, Chats: []string{"7"}, PerChatInterval: -1})
 	defer tg.Close()
 	bot := newBot(t, tg)
 	sent, err := bot.Send(tgbotapi.NewMessage(7, "first"))
@@ -339,6 +339,119 @@ func TestTelegramEdit(t *testing.T) {
 	}
 	if e := tg.Edits(); len(e) != 1 || e[0].Plain != "second" || e[0].MessageID != sent.MessageID {
 		t.Errorf("Edits = %+v", e)
+	}
+}
+
+func TestTelegramDelete(t *testing.T) {
+	tg := NewTelegram(TelegramOptions{Token: tgToken, Chats: []string{"7", "-1001"}, PerChatInterval: -1})
+	defer tg.Close()
+	bot := newBot(t, tg)
+	sent, err := bot.Send(tgbotapi.NewMessage(-1001, "first"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bot.Request(tgbotapi.NewDeleteMessage(-1001, sent.MessageID)); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		call tgbotapi.Chattable
+		want string
+	}{
+		{"again", tgbotapi.NewDeleteMessage(-1001, sent.MessageID), "Bad Request: message to delete not found"},
+		{"never sent", tgbotapi.NewDeleteMessage(-1001, 99), "Bad Request: message to delete not found"},
+		{"another chat's", tgbotapi.NewDeleteMessage(7, sent.MessageID), "Bad Request: message to delete not found"},
+		{"unknown chat", tgbotapi.NewDeleteMessage(-5, sent.MessageID), "Bad Request: chat not found"},
+		{"edit of a deleted message", tgbotapi.NewEditMessageText(-1001, sent.MessageID, "x"), "Bad Request: message to edit not found"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := bot.Request(tt.call)
+			if te := tgErr(t, err); te.Code != 400 || te.Message != tt.want {
+				t.Errorf("error = %+v, want 400 %q", te, tt.want)
+			}
+		})
+	}
+
+	old, err := bot.Send(tgbotapi.NewMessage(7, "old"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg.Backdate("7", old.MessageID, 48*time.Hour)
+	_, err = bot.Request(tgbotapi.NewDeleteMessage(7, old.MessageID))
+	if te := tgErr(t, err); te.Message != "Bad Request: message can't be deleted" {
+		t.Errorf("deleting a message 48 hours old = %+v", te)
+	}
+
+	d := tg.Deletions()
+	if len(d) != 1 || d[0].MessageID != sent.MessageID || d[0].ChatID != -1001 || d[0].Chat != "-1001" {
+		t.Errorf("Deletions = %+v", d)
+	}
+	if m := tg.Messages("-1001"); len(m) != 1 || m[0].Deleted.IsZero() {
+		t.Errorf("Messages = %+v, want the message marked deleted", m)
+	}
+	if m := tg.Messages("7"); len(m) != 1 || !m[0].Deleted.IsZero() {
+		t.Errorf("Messages = %+v, want the old message kept", m)
+	}
+}
+
+// TestTelegramEditsAndDeletionsArePaced shows that edits and deletions
+// count against a chat's flood limits as sends do, and that FailNextEdit
+// fails them and not sends.
+func TestTelegramEditsAndDeletionsArePaced(t *testing.T) {
+	tg := NewTelegram(TelegramOptions{Token: tgToken, Chats: []string{"7"}, PerChatInterval: time.Hour})
+	defer tg.Close()
+	bot := newBot(t, tg)
+	sent, err := bot.Send(tgbotapi.NewMessage(7, "first"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, call := range []tgbotapi.Chattable{tgbotapi.NewEditMessageText(7, sent.MessageID, "second"), tgbotapi.NewDeleteMessage(7, sent.MessageID)} {
+		_, err := bot.Request(call)
+		if te := tgErr(t, err); te.Code != 429 || te.RetryAfter < 3599 {
+			t.Errorf("%T right after a send = %+v, want a 429 of an hour", call, te)
+		}
+	}
+	if len(tg.Edits()) != 0 || len(tg.Deletions()) != 0 {
+		t.Error("a refused edit or deletion took effect")
+	}
+
+	free := NewTelegram(TelegramOptions{Token: tgToken, Chats: []string{"7"}, PerChatInterval: -1})
+	defer free.Close()
+	bot = newBot(t, free)
+	sent, err = bot.Send(tgbotapi.NewMessage(7, "first"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	free.FailNextEdit(2, 429, "Too Many Requests: retry after 5", 5)
+	for _, call := range []tgbotapi.Chattable{tgbotapi.NewEditMessageText(7, sent.MessageID, "second"), tgbotapi.NewDeleteMessage(7, sent.MessageID)} {
+		_, err := bot.Request(call)
+		if te := tgErr(t, err); te.Code != 429 || te.RetryAfter != 5 {
+			t.Errorf("%T = %+v, want the injected 429", call, te)
+		}
+	}
+	if _, err := bot.Send(tgbotapi.NewMessage(7, "send")); err != nil {
+		t.Errorf("FailNextEdit failed a send: %v", err)
+	}
+	if free.RateLimited() != 2 {
+		t.Errorf("RateLimited = %d, want 2", free.RateLimited())
+	}
+}
+
+func TestTelegramDisableNotification(t *testing.T) {
+	tg := NewTelegram(TelegramOptions{Token: tgToken, Chats: []string{"7"}, PerChatInterval: -1})
+	defer tg.Close()
+	bot := newBot(t, tg)
+	quiet := tgbotapi.NewMessage(7, "quiet")
+	quiet.DisableNotification = true
+	for _, c := range []tgbotapi.Chattable{quiet, tgbotapi.NewMessage(7, "loud")} {
+		if _, err := bot.Send(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := tg.Messages("7")
+	if len(m) != 2 || !m[0].DisableNotification || m[1].DisableNotification {
+		t.Errorf("Messages = %+v, want the first silent only", m)
 	}
 }
 
