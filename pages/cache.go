@@ -134,3 +134,16 @@ func (c *cache) remove(el *list.Element) {
 	c.order.Remove(el)
 	delete(c.byURL, el.Value.(*entry).url)
 }
+
+// drop forgets the result for url, unless it is still being fetched.
+func (c *cache) drop(url string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.byURL[url]; ok {
+		select {
+		case <-el.Value.(*entry).done:
+			c.remove(el)
+		default:
+		}
+	}
+}

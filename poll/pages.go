@@ -10,11 +10,15 @@ import (
 )
 
 // enrich completes from their pages the articles of one fetch of the feed
-// at url that are new to the Watcher, as Poll describes, and returns how
-// many it completed. articles are as their items give them: those without
-// a date have none yet.
-func (w *Watcher) enrich(ctx context.Context, url string, articles []herald.Article, firstSight bool, lastFetch, now time.Time) int {
-	var fresh []int
+// at url that are new to the Watcher, as Poll describes, and the known
+// ones whose item changed (changed indexes them: their pages are read
+// again), and returns how many it completed. articles are as their items
+// give them: those without a date have none yet.
+func (w *Watcher) enrich(ctx context.Context, url string, articles []herald.Article, changed []int, firstSight bool, lastFetch, now time.Time) int {
+	fresh := slices.Clone(changed)
+	for _, i := range changed {
+		w.Pages.Forget(articles[i].URL)
+	}
 	switch {
 	case w.seen.started(url):
 		for i, a := range articles {
@@ -31,6 +35,8 @@ func (w *Watcher) enrich(ctx context.Context, url string, articles []herald.Arti
 			}
 		}
 	}
+	slices.Sort(fresh)
+	fresh = slices.Compact(fresh)
 	if len(fresh) == 0 {
 		return 0
 	}

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"time"
 
@@ -33,6 +34,10 @@ type Watcher struct {
 	Backlog int
 	// Targets receive every new article.
 	Targets []herald.Target
+	// Rules route articles to targets by what they are about, from the
+	// environment; they win over follows made in a rule's target. The
+	// Targets are added as rules that take every article.
+	Rules []route.Rule
 	Store   herald.Store
 	Fetcher *feed.Fetcher
 	Log     *slog.Logger
@@ -44,6 +49,10 @@ type Watcher struct {
 	// item carries only a teaser. Only articles the Watcher has not seen
 	// listed before are looked up: see Poll.
 	Pages *pages.Enricher
+	// Retractions, with Pages set, looks up the page of each posted
+	// article that left its feed, and has the store delete its posts
+	// (herald.Store.Retract) when the page answers 404 or 410.
+	Retractions bool
 	// PerHost is how many fetches may run at once against one host (host
 	// and port); DefaultPerHost when zero.
 	PerHost int
@@ -214,9 +223,13 @@ func (w *Watcher) Poll(ctx context.Context, url string) (herald.IngestResult, er
 	}
 
 	articles := items(res.Feed, url)
+	changed, err := w.changed(ctx, url, articles)
+	if err != nil {
+		return herald.IngestResult{}, err
+	}
 	pagesRead := 0
 	if w.Pages != nil {
-		pagesRead = w.enrich(ctx, url, articles, firstSight, lastFetch, now)
+		pagesRead = w.enrich(ctx, url, articles, changed, firstSight, lastFetch, now)
 	}
 	date(articles, now)
 	follows, err := w.Store.ActiveFollows(ctx)
@@ -231,7 +244,11 @@ func (w *Watcher) Poll(ctx context.Context, url string) (herald.IngestResult, er
 	if err != nil {
 		return herald.IngestResult{}, fmt.Errorf("read moved chats: %w", err)
 	}
-	router := route.NewWith(w.Targets, follows, paused, moves)
+	rules := slices.Clone(w.Rules)
+	for _, t := range w.Targets {
+		rules = append(rules, route.Rule{Target: t})
+	}
+	router := route.NewRouter(route.Config{Rules: rules, Follows: follows, Paused: paused, Moves: moves})
 	result, err := w.Store.Ingest(ctx, url, articles, router.Route, w.Backlog)
 	if err != nil {
 		return result, fmt.Errorf("record articles: %w", err)
@@ -243,15 +260,66 @@ func (w *Watcher) Poll(ctx context.Context, url string) (herald.IngestResult, er
 		return result, fmt.Errorf("save feed state: %w", err)
 	}
 	level := slog.LevelDebug
-	if result.New > 0 || result.FirstSight {
+	if result.New > 0 || result.FirstSight || result.Corrected > 0 {
 		level = slog.LevelInfo
 	}
 	w.Log.Log(ctx, level, "feed polled", "feed", url, "items", len(articles),
-		"new", result.New, "deliveries", result.Deliveries, "first_sight", result.FirstSight, "pages", pagesRead)
-	if result.Deliveries > 0 && w.Notify != nil {
+		"new", result.New, "deliveries", result.Deliveries, "first_sight", result.FirstSight, "pages", pagesRead,
+		"corrected", result.Corrected, "edits", result.Edits)
+	deletions := w.retract(ctx, result.Dropped)
+	if (result.Deliveries > 0 || result.Edits > 0 || deletions > 0) && w.Notify != nil {
 		w.Notify()
 	}
 	return result, nil
+}
+
+// changed returns the indexes of the articles the store knows from feed
+// with another item hash: the feed changed them since they were recorded.
+func (w *Watcher) changed(ctx context.Context, feed string, articles []herald.Article) ([]int, error) {
+	keys := make([]string, len(articles))
+	for i, a := range articles {
+		keys[i] = a.Key
+	}
+	known, err := w.Store.ItemHashes(ctx, feed, keys)
+	if err != nil {
+		return nil, fmt.Errorf("read item hashes: %w", err)
+	}
+	var changed []int
+	for i, a := range articles {
+		if h, ok := known[a.Key]; ok && h != "" && h != a.ItemHash {
+			changed = append(changed, i)
+		}
+	}
+	return changed, nil
+}
+
+// retract looks up the pages of the posted articles that left their feed,
+// with Retractions on, and records as retracted those whose page is gone.
+// It returns how many post deletions that made.
+func (w *Watcher) retract(ctx context.Context, dropped []herald.Article) int {
+	if !w.Retractions || w.Pages == nil {
+		return 0
+	}
+	made := 0
+	for _, a := range dropped {
+		gone, err := w.Pages.Gone(ctx, a.URL, a.Feed)
+		if err != nil {
+			w.Log.Debug("article left its feed; its page could not be checked, so its posts stay", "url", a.URL, "err", err)
+			continue
+		}
+		if !gone {
+			continue
+		}
+		n, err := w.Store.Retract(ctx, a.Key)
+		if err != nil {
+			w.Log.Error("record retraction", "url", a.URL, "err", err)
+			continue
+		}
+		w.Log.Info("article retracted: it left its feed and its page is gone; its posts are deleted", "url", a.URL,
+			"headline", a.Headline, "posts", n)
+		made += n
+	}
+	return made
 }
 
 func (w *Watcher) now() time.Time {
@@ -279,6 +347,7 @@ func items(parsed *gofeed.Feed, feedURL string) []herald.Article {
 		}
 		a := extract.FromItem(parsed, item)
 		a.Feed = feedURL
+		a.ItemHash = a.ContentHash()
 		articles = append(articles, a)
 	}
 	return articles

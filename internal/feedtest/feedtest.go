@@ -55,6 +55,34 @@ func (s *Server) Add(items ...Item) {
 	s.items = append(s.items, items...)
 }
 
+// Update changes the item of guid in place, as a newsroom corrects a
+// story; it reports whether there was one.
+func (s *Server) Update(guid string, change func(*Item)) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range s.items {
+		if s.items[i].GUID == guid {
+			change(&s.items[i])
+			return true
+		}
+	}
+	return false
+}
+
+// Remove takes the item of guid out of the feed; it reports whether there
+// was one.
+func (s *Server) Remove(guid string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range s.items {
+		if s.items[i].GUID == guid {
+			s.items = append(s.items[:i], s.items[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
 // Requests counts the fetches served.
 func (s *Server) Requests() int {
 	s.mu.Lock()
