@@ -91,6 +91,12 @@ type Options struct {
 	// its headline and one line per target, or an error wrapping
 	// herald.ErrNotFound. Nil turns the why command off.
 	Why func(ctx context.Context, ref string) (headline string, lines []string, err error)
+	// Configured says what the environment (HERALD_ROUTES, or the
+	// channels and chats that get everything) sends to a target, and
+	// whether it configures the target at all. The environment wins over
+	// follows made in the chat: follow and unfollow there are refused
+	// with this explanation. Nil configures nothing.
+	Configured func(herald.Target) (route string, ok bool)
 }
 
 // Defaults for Options.
@@ -204,6 +210,9 @@ func (h *Handler) follow(ctx context.Context, r Request) (formatter.Reply, error
 	if r.Denied != "" {
 		return formatter.Reply{Text: r.Denied}, nil
 	}
+	if text, ok := h.configured(r); ok {
+		return formatter.Reply{Text: text}, nil
+	}
 	added, err := h.store.AddFollow(ctx, herald.Follow{
 		Target: r.Subscriber, Topic: topic, By: r.User, Created: h.opts.Now(),
 	}, h.opts.MaxFollows)
@@ -230,6 +239,9 @@ func (h *Handler) unfollow(ctx context.Context, r Request) (formatter.Reply, err
 	if r.Denied != "" {
 		return formatter.Reply{Text: r.Denied}, nil
 	}
+	if text, ok := h.configured(r); ok {
+		return formatter.Reply{Text: text}, nil
+	}
 	removed, err := h.store.RemoveFollow(ctx, r.Subscriber, topic)
 	if err != nil {
 		return formatter.Reply{}, fmt.Errorf("remove follow: %w", err)
@@ -238,6 +250,19 @@ func (h *Handler) unfollow(ctx context.Context, r Request) (formatter.Reply, err
 		return formatter.Reply{Text: fmt.Sprintf("“%s” is not followed here. /following lists what is.", topic)}, nil
 	}
 	return formatter.Reply{Text: fmt.Sprintf("Stopped following “%s”.", topic)}, nil
+}
+
+// configured returns the reply that refuses to change the follows of a
+// target the environment configures, and whether it does.
+func (h *Handler) configured(r Request) (string, bool) {
+	if h.opts.Configured == nil {
+		return "", false
+	}
+	route, ok := h.opts.Configured(r.Subscriber)
+	if !ok {
+		return "", false
+	}
+	return fmt.Sprintf("What arrives %s is set by the bot's configuration, which wins over follows made here: %s. Ask the bot's operator to change it.", r.Where, route), true
 }
 
 // topicArg returns the command's topic, cleaned, or the reply that says
@@ -257,6 +282,9 @@ func (h *Handler) following(ctx context.Context, r Request) (formatter.Reply, er
 	follows, err := h.store.Follows(ctx, r.Subscriber)
 	if err != nil {
 		return formatter.Reply{}, fmt.Errorf("list follows: %w", err)
+	}
+	if text, ok := h.configured(r); ok {
+		return formatter.Reply{Text: text}, nil
 	}
 	if len(follows) == 0 {
 		return formatter.Reply{Text: "Nothing is followed here yet. Try /follow world, or /topics to see what there is."}, nil

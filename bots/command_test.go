@@ -299,3 +299,29 @@ func TestWhyIsForAdmins(t *testing.T) {
 		t.Errorf("why without a tracer: %q", r.Text)
 	}
 }
+
+func TestConfiguredTargetsRefuseFollows(t *testing.T) {
+	h, st, _ := newHandler(t, Options{Configured: func(tg herald.Target) (string, bool) {
+		if tg == group {
+			return "articles about china, as a digest at 0 8 * * *", true
+		}
+		return "", false
+	}})
+	ctx := context.Background()
+	r := request(Follow, "world")
+	r.Subscriber, r.Where = group, "in this group"
+	for _, command := range []string{Follow, Unfollow, Following} {
+		r.Command = command
+		got := h.Handle(ctx, r).Text
+		if !strings.Contains(got, "set by the bot's configuration") || !strings.Contains(got, "digest at 0 8 * * *") {
+			t.Errorf("/%s in a configured group = %q, want the configuration's word", command, got)
+		}
+	}
+	if fs, err := st.Follows(ctx, group); err != nil || len(fs) != 0 {
+		t.Errorf("follows of the configured group = %v, %v; want none", fs, err)
+	}
+	// A reader's own chat is not configured: follows work there.
+	if got := h.Handle(ctx, request(Follow, "world")).Text; !strings.HasPrefix(got, "Following") {
+		t.Errorf("/follow in a private chat = %q", got)
+	}
+}

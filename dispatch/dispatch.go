@@ -7,6 +7,7 @@
 package dispatch
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
@@ -15,17 +16,27 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/schedule"
 )
 
-// Sender posts one delivery to its platform. It paces itself below the
-// platform's limits. It returns the platform's message reference, a
+// Sender posts to one platform. It paces itself below the platform's
+// limits, edits and deletions included. Its methods return a
 // *herald.RateLimitError when the platform asks to wait, a
 // *herald.MovedError when the chat has a new ID, a *herald.PermanentError
 // when retrying cannot help (wrapping herald.ErrUnreachable when nothing
 // sent to the target can arrive), or another error for a transient
 // failure.
 type Sender interface {
+	// Send posts one delivery and returns the platform's message
+	// reference.
 	Send(ctx context.Context, d herald.Delivery) (messageID string, err error)
+	// SendDigest posts one message holding as many of the digest's
+	// deliveries as fit, from the front, at least one, and returns how
+	// many it holds, or on failure how many the refused message held.
+	SendDigest(ctx context.Context, dg herald.Digest) (n int, messageID string, err error)
+	// Edit rewrites a sent post with its article as it reads now, or
+	// deletes it (herald.DeletePost).
+	Edit(ctx context.Context, e herald.Edit) error
 }
 
 // Options tune a Dispatcher. Zero values take the defaults.
@@ -39,8 +50,16 @@ type Options struct {
 	MaxAge time.Duration
 	// Grace is how long in-flight sends may finish after shutdown begins.
 	Grace time.Duration
-	// Now is the clock; time.Now by default.
-	Now func() time.Time
+	// Clock tells the time and waits; herald.SystemClock by default.
+	Clock herald.Clock
+	// Plan says how a target's posts are timed and presented: in
+	// digests, around quiet hours, trickled, silent or mentioning a role.
+	// Nil, or a zero Plan, posts each delivery as soon as it may go.
+	Plan func(herald.Target) schedule.Plan
+	// EditWindow is how long after a post went out it is still edited
+	// when its article is corrected; an edit found later, or any edit
+	// when EditWindow is 0 or less, is recorded as failed with the reason.
+	EditWindow time.Duration
 }
 
 // Defaults for Options.
@@ -79,8 +98,11 @@ func New(store herald.Store, senders map[herald.Platform]Sender, log *slog.Logge
 	if opts.Grace <= 0 {
 		opts.Grace = DefaultGrace
 	}
-	if opts.Now == nil {
-		opts.Now = time.Now
+	if opts.Clock == nil {
+		opts.Clock = herald.SystemClock{}
+	}
+	if opts.Plan == nil {
+		opts.Plan = func(herald.Target) schedule.Plan { return schedule.Plan{} }
 	}
 	return &Dispatcher{
 		store:   store,
@@ -197,90 +219,292 @@ func (d *Dispatcher) endLane(t herald.Target, poke chan struct{}) {
 }
 
 // lane sends one target's deliveries, head of queue first, so posts arrive
-// in publish order. It ends when the queue is empty, as it is once the
-// target is paused or moved; Run starts it again when deliveries come.
+// in publish order, each when the target's plan lets it go; and it makes
+// the target's pending edits. It ends when both queues are empty, as they
+// are once the target is paused or moved; Run starts it again when work
+// comes.
 func (d *Dispatcher) lane(ctx, sendCtx context.Context, t herald.Target, poke chan struct{}) {
-	sender := d.senders[t.Platform]
-	log := d.log.With("target", t.String())
+	l := &lane{d: d, target: t, sender: d.senders[t.Platform], plan: d.opts.Plan(t),
+		log: d.log.With("target", t.String())}
 	for ctx.Err() == nil {
-		del, err := d.store.NextDelivery(ctx, t)
-		if errors.Is(err, herald.ErrNotFound) {
+		edit, editErr := d.store.NextEdit(ctx, t)
+		del, delErr := d.store.NextDelivery(ctx, t)
+		noEdit, noDel := errors.Is(editErr, herald.ErrNotFound), errors.Is(delErr, herald.ErrNotFound)
+		if noEdit && noDel {
 			if d.idle(t, poke) {
 				return
 			}
 			continue
 		}
-		if err != nil {
+		if err := cmp.Or(ignoreNotFound(editErr), ignoreNotFound(delErr)); err != nil {
 			if ctx.Err() == nil {
-				log.Error("outbox: read next delivery", "err", err)
+				l.log.Error("outbox: read next delivery or edit", "err", err)
 			}
 			sleep(ctx, time.Second)
 			continue
 		}
-		if wait := del.NextAttempt.Sub(d.opts.Now()); wait > 0 {
-			// A poke may bring an older delivery to the head, such as
-			// one moved here from another chat: look again then.
-			wake(ctx, wait, poke)
-			continue
+		now := d.opts.Clock.Now()
+		var next time.Time
+		if !noEdit {
+			if !edit.NextAttempt.After(now) {
+				l.edit(ctx, sendCtx, edit)
+				continue
+			}
+			next = edit.NextAttempt
 		}
-		d.deliver(ctx, sendCtx, log, sender, del)
+		if !noDel {
+			at, silent, err := l.due(ctx, del, now)
+			if err != nil {
+				sleep(ctx, time.Second)
+				continue
+			}
+			if !at.After(now) {
+				if l.plan.Digest != nil {
+					l.digest(ctx, sendCtx, del)
+				} else {
+					del.Silent, del.MentionRole = silent, l.plan.MentionRole
+					l.deliver(ctx, sendCtx, del)
+				}
+				continue
+			}
+			if next.IsZero() || at.Before(next) {
+				next = at
+			}
+		}
+		// A poke may bring an older delivery to the head, such as one
+		// moved here from another chat, or new work: look again then.
+		d.waitFor(ctx, next.Sub(now), poke)
 	}
 }
 
+// ignoreNotFound returns err unless it says there is nothing.
+func ignoreNotFound(err error) error {
+	if errors.Is(err, herald.ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+// lane is the state of one target's lane.
+type lane struct {
+	d      *Dispatcher
+	target herald.Target
+	sender Sender
+	plan   schedule.Plan
+	log    *slog.Logger
+	// lastSent is when the target's latest post went out, read from the
+	// store once for a trickle.
+	lastSent time.Time
+	read     bool
+}
+
+// due returns when the delivery may go under the target's plan, and
+// whether it goes silently.
+func (l *lane) due(ctx context.Context, del herald.Delivery, now time.Time) (time.Time, bool, error) {
+	if l.plan.Trickle != nil && !l.read {
+		last, err := l.d.store.LastSent(ctx, l.target)
+		if err != nil {
+			if ctx.Err() == nil {
+				l.log.Error("outbox: read when the target was last posted to", "err", err)
+			}
+			return time.Time{}, false, err
+		}
+		l.lastSent, l.read = last, true
+	}
+	at, silent := l.plan.Due(now, del.Created, l.lastSent)
+	if del.NextAttempt.After(at) {
+		at = del.NextAttempt
+	}
+	return at, silent, nil
+}
+
+// sent records that a post went out now, for the trickle.
+func (l *lane) sent() { l.lastSent = l.d.opts.Clock.Now() }
+
 // deliver makes one attempt at a delivery and records its outcome.
-func (d *Dispatcher) deliver(ctx, sendCtx context.Context, log *slog.Logger, sender Sender, del herald.Delivery) {
-	log = log.With("delivery", del.ID, "feed", del.Article.Feed, "url", del.Article.URL)
-	msgID, err := sender.Send(sendCtx, del)
-	var rl *herald.RateLimitError
-	var moved *herald.MovedError
-	var perm *herald.PermanentError
-	switch {
-	case err == nil:
+func (l *lane) deliver(ctx, sendCtx context.Context, del herald.Delivery) {
+	d := l.d
+	log := l.log.With("delivery", del.ID, "feed", del.Article.Feed, "url", del.Article.URL)
+	msgID, err := l.sender.Send(sendCtx, del)
+	if err == nil {
 		// The post is out: recording it must not give up on a passing
 		// store error, or the post would be sent twice.
 		d.record(sendCtx, log, "mark sent", func(ctx context.Context) error {
 			return d.store.MarkSent(ctx, del.ID, msgID)
 		})
-		log.Info("posted", "message", msgID, "headline", del.Article.Headline)
+		l.sent()
+		log.Info("posted", "message", msgID, "headline", del.Article.Headline, "silent", del.Silent)
+		return
+	}
+	d.failed(ctx, sendCtx, log, []herald.Delivery{del}, del.Created, err)
+}
+
+// digest posts the target's digest that the head delivery belongs to: all
+// its deliveries made up to the digest's time, in as many messages as the
+// platform's limits need, each recorded as it goes out.
+func (l *lane) digest(ctx, sendCtx context.Context, head herald.Delivery) {
+	d := l.d
+	at := l.plan.DigestAt(head.Created)
+	ds, err := d.store.DueDeliveries(ctx, l.target, at, maxDigest)
+	if err != nil || len(ds) == 0 || ds[0].ID != head.ID {
+		// The store failed, or the queue changed under us: look again.
+		if err != nil && ctx.Err() == nil {
+			l.log.Error("outbox: read the digest's deliveries", "err", err)
+		}
+		sleep(ctx, 100*time.Millisecond)
+		return
+	}
+	_, silent := l.plan.Due(d.opts.Clock.Now(), head.Created, l.lastSent)
+	dg := herald.Digest{Target: l.target, At: at, Deliveries: ds, Silent: silent, MentionRole: l.plan.MentionRole}
+	log := l.log.With("digest", at.Format(time.RFC3339), "articles", len(ds))
+	n, msgID, err := l.sender.SendDigest(sendCtx, dg)
+	if err == nil {
+		n = min(max(n, 1), len(ds))
+		ids := make([]int64, n)
+		for i := range n {
+			ids[i] = ds[i].ID
+		}
+		d.record(sendCtx, log, "mark digested", func(ctx context.Context) error {
+			return d.store.MarkDigested(ctx, ids, msgID)
+		})
+		l.sent()
+		log.Info("digest posted", "message", msgID, "in_message", n, "silent", silent)
+		return
+	}
+	// A digest is as old as its scheduled time: its articles waited for it.
+	// A refusal concerns the articles the refused message held (n of them,
+	// at least the first); the rest go in the next one.
+	d.failed(ctx, sendCtx, log, ds[:min(max(n, 1), len(ds))], at, err)
+}
+
+// maxDigest bounds the deliveries read for one digest message; the rest
+// go in the next message of the same digest.
+const maxDigest = 200
+
+// failed records a failed attempt at posting ds (one delivery, or a
+// digest led by ds[0]), which are as old as since.
+func (d *Dispatcher) failed(ctx, sendCtx context.Context, log *slog.Logger, ds []herald.Delivery, since time.Time, err error) {
+	head := ds[0]
+	var rl *herald.RateLimitError
+	var moved *herald.MovedError
+	var perm *herald.PermanentError
+	switch {
 	case errors.As(err, &rl):
 		log.Warn("rate limited by the platform; waiting", "retry_after", rl.RetryAfter)
 		sleep(ctx, rl.RetryAfter)
 	case errors.As(err, &moved):
-		d.move(sendCtx, log, del, moved.To)
+		d.move(sendCtx, log, head, moved.To)
 	case errors.As(err, &perm):
 		log.Error("delivery refused for good", "reason", perm.Reason)
-		d.record(sendCtx, log, "mark failed", func(ctx context.Context) error {
-			return d.store.MarkFailed(ctx, del.ID, perm.Reason)
-		})
-		if errors.Is(err, herald.ErrUnreachable) {
-			// The reader blocked the bot or closed their messages, or
-			// the channel is gone or closed to the bot: pause the
-			// target, which fails what waits for it and stops routing
-			// to it, until it is resumed.
-			log.Warn("target unreachable; pausing it: its pending deliveries fail and nothing is routed to it until it is resumed",
-				"reason", perm.Reason)
-			d.record(sendCtx, log, "pause", func(ctx context.Context) error {
-				return d.store.Pause(ctx, del.Target, perm.Reason)
+		for _, del := range ds {
+			d.record(sendCtx, log, "mark failed", func(ctx context.Context) error {
+				return d.store.MarkFailed(ctx, del.ID, perm.Reason)
 			})
+		}
+		if errors.Is(err, herald.ErrUnreachable) {
+			d.pause(sendCtx, log, head.Target, perm.Reason)
 		}
 	case ctx.Err() != nil && sendCtx.Err() != nil:
 		// Shutting down: the delivery stays pending for the next start.
 	default:
-		now := d.opts.Now()
-		if now.Sub(del.Created) > d.opts.MaxAge {
+		now := d.opts.Clock.Now()
+		if now.Sub(since) > d.opts.MaxAge {
 			reason := "gave up after " + d.opts.MaxAge.String() + ": " + err.Error()
-			log.Error("delivery dead-lettered", "attempts", del.Attempts+1, "err", err)
-			d.record(sendCtx, log, "mark failed", func(ctx context.Context) error {
-				return d.store.MarkFailed(ctx, del.ID, reason)
+			log.Error("delivery dead-lettered", "attempts", head.Attempts+1, "err", err)
+			for _, del := range ds {
+				d.record(sendCtx, log, "mark failed", func(ctx context.Context) error {
+					return d.store.MarkFailed(ctx, del.ID, reason)
+				})
+			}
+			return
+		}
+		wait := Backoff(head.Attempts, d.opts.MinBackoff, d.opts.MaxBackoff)
+		log.Warn("send failed; will retry", "attempt", head.Attempts+1, "retry_in", wait.Round(time.Millisecond), "err", err)
+		// The head waits, and with it the queue (a digest included).
+		d.record(sendCtx, log, "mark retry", func(ctx context.Context) error {
+			return d.store.MarkRetry(ctx, head.ID, now.Add(wait), err.Error())
+		})
+	}
+}
+
+// pause pauses a target found unreachable: the reader blocked the bot or
+// closed their messages, or the channel is gone or closed to the bot.
+// Pausing fails what waits for it and stops routing to it, until it is
+// resumed.
+func (d *Dispatcher) pause(ctx context.Context, log *slog.Logger, t herald.Target, reason string) {
+	log.Warn("target unreachable; pausing it: its pending deliveries fail and nothing is routed to it until it is resumed",
+		"reason", reason)
+	d.record(ctx, log, "pause", func(ctx context.Context) error {
+		return d.store.Pause(ctx, t, reason)
+	})
+}
+
+// edit makes one attempt at correcting a sent post, within the edit
+// window, and records its outcome.
+func (l *lane) edit(ctx, sendCtx context.Context, e herald.Edit) {
+	d := l.d
+	log := l.log.With("edit", e.ID, "kind", string(e.Kind), "message", e.Delivery.MessageID, "url", e.Delivery.Article.URL)
+	now := d.opts.Clock.Now()
+	if reason := d.tooLate(e, now); reason != "" {
+		log.Info("post not corrected", "reason", reason)
+		d.record(sendCtx, log, "mark edit failed", func(ctx context.Context) error {
+			return d.store.MarkEditFailed(ctx, e.ID, reason)
+		})
+		return
+	}
+	err := l.sender.Edit(sendCtx, e)
+	var rl *herald.RateLimitError
+	var perm *herald.PermanentError
+	switch {
+	case err == nil:
+		d.record(sendCtx, log, "mark edited", func(ctx context.Context) error {
+			return d.store.MarkEdited(ctx, e.ID)
+		})
+		if e.Kind == herald.DeletePost {
+			log.Info("post deleted: its article was retracted", "headline", e.Delivery.Article.Headline)
+		} else {
+			log.Info("post corrected", "headline", e.Delivery.Article.Headline)
+		}
+	case errors.As(err, &rl):
+		log.Warn("rate limited by the platform; waiting", "retry_after", rl.RetryAfter)
+		sleep(ctx, rl.RetryAfter)
+	case errors.As(err, &perm):
+		log.Warn("correction refused for good", "reason", perm.Reason)
+		d.record(sendCtx, log, "mark edit failed", func(ctx context.Context) error {
+			return d.store.MarkEditFailed(ctx, e.ID, perm.Reason)
+		})
+		if errors.Is(err, herald.ErrUnreachable) {
+			d.pause(sendCtx, log, e.Delivery.Target, perm.Reason)
+		}
+	case ctx.Err() != nil && sendCtx.Err() != nil:
+		// Shutting down: the edit stays pending for the next start.
+	default:
+		if now.Sub(e.Created) > d.opts.MaxAge {
+			reason := "gave up after " + d.opts.MaxAge.String() + ": " + err.Error()
+			log.Error("correction dead-lettered", "attempts", e.Attempts+1, "err", err)
+			d.record(sendCtx, log, "mark edit failed", func(ctx context.Context) error {
+				return d.store.MarkEditFailed(ctx, e.ID, reason)
 			})
 			return
 		}
-		wait := Backoff(del.Attempts, d.opts.MinBackoff, d.opts.MaxBackoff)
-		log.Warn("send failed; will retry", "attempt", del.Attempts+1, "retry_in", wait.Round(time.Millisecond), "err", err)
-		d.record(sendCtx, log, "mark retry", func(ctx context.Context) error {
-			return d.store.MarkRetry(ctx, del.ID, now.Add(wait), err.Error())
+		wait := Backoff(e.Attempts, d.opts.MinBackoff, d.opts.MaxBackoff)
+		log.Warn("correction failed; will retry", "attempt", e.Attempts+1, "retry_in", wait.Round(time.Millisecond), "err", err)
+		d.record(sendCtx, log, "mark edit retry", func(ctx context.Context) error {
+			return d.store.MarkEditRetry(ctx, e.ID, now.Add(wait), err.Error())
 		})
 	}
+}
+
+// tooLate returns why the edit is not made, or "" when it may be.
+func (d *Dispatcher) tooLate(e herald.Edit, now time.Time) string {
+	w := d.opts.EditWindow
+	switch {
+	case w <= 0:
+		return "corrections are off (HERALD_EDIT_WINDOW is 0)"
+	case !e.Delivery.Sent.IsZero() && now.Sub(e.Delivery.Sent) > w:
+		return "the post went out more than " + w.String() + " ago (HERALD_EDIT_WINDOW)"
+	}
+	return ""
 }
 
 // move follows a chat that moved to another: the store makes the pending
@@ -341,14 +565,12 @@ func Backoff(attempts int, minWait, maxWait time.Duration) time.Duration {
 	return half + rand.N(half+1)
 }
 
-// wake waits for d, until ctx ends or until poked.
-func wake(ctx context.Context, d time.Duration, poke <-chan struct{}) {
-	t := time.NewTimer(d)
-	defer t.Stop()
+// waitFor waits for w on the clock, until ctx ends or until poked.
+func (d *Dispatcher) waitFor(ctx context.Context, w time.Duration, poke <-chan struct{}) {
 	select {
 	case <-ctx.Done():
 	case <-poke:
-	case <-t.C:
+	case <-d.opts.Clock.After(w):
 	}
 }
 

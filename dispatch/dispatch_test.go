@@ -16,6 +16,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/dispatch"
+	"github.com/heraldhq/herald/internal/clocktest"
 	"github.com/heraldhq/herald/store/sqlite"
 )
 
@@ -31,10 +32,18 @@ type scriptSender struct {
 	sent   map[herald.Target][]string
 	calls  map[string]int
 	script func(target herald.Target, key string, call int) error
+
+	perDigest int
+	digests   map[herald.Target][][]string
+	edits     map[herald.Target][]string
+	editErr   func(herald.Edit) error
+	// flags records how each post was made: "key silent=… role=…".
+	flags []string
 }
 
 func newScriptSender(script func(herald.Target, string, int) error) *scriptSender {
-	return &scriptSender{sent: map[herald.Target][]string{}, calls: map[string]int{}, script: script}
+	return &scriptSender{sent: map[herald.Target][]string{}, calls: map[string]int{}, script: script,
+		digests: map[herald.Target][][]string{}, edits: map[herald.Target][]string{}}
 }
 
 func (s *scriptSender) Send(ctx context.Context, d herald.Delivery) (string, error) {
@@ -51,7 +60,63 @@ func (s *scriptSender) Send(ctx context.Context, d herald.Delivery) (string, err
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.sent[d.Target] = append(s.sent[d.Target], d.Article.Key)
+	s.flags = append(s.flags, fmt.Sprintf("%s silent=%v role=%q", d.Article.Key, d.Silent, d.MentionRole))
 	return fmt.Sprintf("m%d", d.ID), nil
+}
+
+// SendDigest posts at most perDigest of the digest's articles (all when
+// perDigest is 0), answering as the script says for the first of them.
+func (s *scriptSender) SendDigest(ctx context.Context, dg herald.Digest) (int, string, error) {
+	n := len(dg.Deliveries)
+	if s.perDigest > 0 {
+		n = min(n, s.perDigest)
+	}
+	first := dg.Deliveries[0]
+	s.mu.Lock()
+	id := first.Target.String() + "/" + first.Article.Key
+	s.calls[id]++
+	call := s.calls[id]
+	s.mu.Unlock()
+	if s.script != nil {
+		if err := s.script(dg.Target, first.Article.Key, call); err != nil {
+			return 0, "", err
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var keys []string
+	for _, d := range dg.Deliveries[:n] {
+		keys = append(keys, d.Article.Key)
+	}
+	s.digests[dg.Target] = append(s.digests[dg.Target], keys)
+	s.flags = append(s.flags, fmt.Sprintf("digest silent=%v role=%q", dg.Silent, dg.MentionRole))
+	return n, fmt.Sprintf("g%d", first.ID), nil
+}
+
+// Edit records the edit as "kind key headline".
+func (s *scriptSender) Edit(ctx context.Context, e herald.Edit) error {
+	if s.editErr != nil {
+		if err := s.editErr(e); err != nil {
+			return err
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.edits[e.Delivery.Target] = append(s.edits[e.Delivery.Target],
+		string(e.Kind)+" "+e.Delivery.Article.Key+" "+e.Delivery.Article.Headline)
+	return nil
+}
+
+func (s *scriptSender) Digests(t herald.Target) [][]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.digests[t])
+}
+
+func (s *scriptSender) Edits(t herald.Target) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.edits[t])
 }
 
 func (s *scriptSender) Sent(t herald.Target) []string {
@@ -207,24 +272,6 @@ func TestTransientFailureRetriesWithBackoff(t *testing.T) {
 	}
 }
 
-// clock is a time that moves only when told.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 func TestGivesUpAfterMaxAge(t *testing.T) {
 	st := setup(t, 2, chanA)
 	s := newScriptSender(func(_ herald.Target, key string, _ int) error {
@@ -233,9 +280,9 @@ func TestGivesUpAfterMaxAge(t *testing.T) {
 		}
 		return nil
 	})
-	c := &clock{now: time.Now()}
+	c := clocktest.New(time.Now())
 	start(t, st, map[herald.Platform]dispatch.Sender{herald.Discord: s},
-		dispatch.Options{MinBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond, MaxAge: time.Hour, Now: c.Now})
+		dispatch.Options{MinBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond, MaxAge: time.Hour, Clock: c})
 	waitFor(t, "retries within the age", func() bool {
 		c.Advance(10 * time.Millisecond) // past the backoff: the retry is due
 		d := states(t, st, chanA)["a1"]

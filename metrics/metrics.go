@@ -83,6 +83,7 @@ type Registry struct {
 	deliveries  *prometheus.CounterVec
 	rateLimited *prometheus.CounterVec
 	latency     *prometheus.HistogramVec
+	edits       *prometheus.CounterVec
 }
 
 // New returns a Registry with Herald's collectors and the Go runtime and
@@ -117,13 +118,17 @@ func New(opts Options) *Registry {
 			Name: "herald_rate_limited_total",
 			Help: "Sends the platform refused with 429 Too Many Requests.",
 		}, []string{"platform"}),
+		edits: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "herald_edits_total",
+			Help: "Corrections of sent posts (edits and deletions) by platform and outcome: sent, rate_limited, retry or failed.",
+		}, []string{"platform", "outcome"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "herald_delivery_latency_seconds",
 			Help:    "Time from an article's publication to its post, by platform.",
 			Buckets: latencyBuckets(),
 		}, []string{"platform"}),
 	}
-	r.reg.MustRegister(r.fetches, r.discovered, r.deliveries, r.rateLimited, r.latency,
+	r.reg.MustRegister(r.fetches, r.discovered, r.deliveries, r.rateLimited, r.latency, r.edits,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, o := range []string{FetchOK, FetchNotModified, FetchError, FetchGone} {
 		r.fetches.WithLabelValues(o)
@@ -141,6 +146,7 @@ func New(opts Options) *Registry {
 func (r *Registry) platform(p herald.Platform) {
 	for _, o := range []string{Sent, RateLimited, Retry, Failed} {
 		r.deliveries.WithLabelValues(string(p), o)
+		r.edits.WithLabelValues(string(p), o)
 	}
 	r.rateLimited.WithLabelValues(string(p))
 	r.latency.WithLabelValues(string(p))

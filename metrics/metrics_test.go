@@ -102,6 +102,53 @@ func (s *scripted) Send(ctx context.Context, d herald.Delivery) (string, error) 
 	return "m1", nil
 }
 
+// next pops the next error of the script.
+func (s *scripted) next() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	err := s.errs[0]
+	s.errs = s.errs[1:]
+	return err
+}
+
+func (s *scripted) SendDigest(ctx context.Context, dg herald.Digest) (int, string, error) {
+	if err := s.next(); err != nil {
+		return 0, "", err
+	}
+	return len(dg.Deliveries), "m2", nil
+}
+
+func (s *scripted) Edit(ctx context.Context, e herald.Edit) error { return s.next() }
+
+func TestSenderCountsDigestsAndEdits(t *testing.T) {
+	r := New(Options{})
+	next := &scripted{errs: []error{
+		nil,
+		&herald.RateLimitError{RetryAfter: time.Second},
+		nil,
+		&herald.PermanentError{Reason: "message to edit not found"},
+		errors.New("telegram 502"),
+	}}
+	s := r.Sender(herald.Telegram, next)
+	ctx := t.Context()
+	three := herald.Digest{Deliveries: make([]herald.Delivery, 3)}
+	if n, _, err := s.SendDigest(ctx, three); n != 3 || err != nil {
+		t.Fatalf("SendDigest = %d, %v", n, err)
+	}
+	s.SendDigest(ctx, three)
+	for range 3 {
+		s.Edit(ctx, herald.Edit{})
+	}
+	want(t, scrape(t, r), map[string]float64{
+		`herald_deliveries_total{outcome="sent",platform="telegram"}`:         3,
+		`herald_deliveries_total{outcome="rate_limited",platform="telegram"}`: 1,
+		`herald_rate_limited_total{platform="telegram"}`:                      1,
+		`herald_edits_total{outcome="sent",platform="telegram"}`:              1,
+		`herald_edits_total{outcome="failed",platform="telegram"}`:            1,
+		`herald_edits_total{outcome="retry",platform="telegram"}`:             1,
+	})
+}
+
 func TestSenderCountsOutcomesAndLatency(t *testing.T) {
 	now := time.Date(2024, 4, 8, 9, 0, 0, 0, time.UTC)
 	r := New(Options{Platforms: []herald.Platform{herald.Telegram}, Now: func() time.Time { return now }})

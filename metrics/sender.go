@@ -43,11 +43,13 @@ func (r *Registry) Sender(platform herald.Platform, next dispatch.Sender) dispat
 		next:        next,
 		now:         r.now,
 		outcomes:    make(map[string]prometheus.Counter),
+		edits:       make(map[string]prometheus.Counter),
 		rateLimited: r.rateLimited.WithLabelValues(string(platform)),
 		latency:     r.latency.WithLabelValues(string(platform)),
 	}
 	for _, o := range []string{Sent, RateLimited, Retry, Failed} {
 		s.outcomes[o] = r.deliveries.WithLabelValues(string(platform), o)
+		s.edits[o] = r.edits.WithLabelValues(string(platform), o)
 	}
 	return s
 }
@@ -56,6 +58,7 @@ type sender struct {
 	next        dispatch.Sender
 	now         func() time.Time
 	outcomes    map[string]prometheus.Counter
+	edits       map[string]prometheus.Counter
 	rateLimited prometheus.Counter
 	latency     prometheus.Observer
 }
@@ -76,4 +79,38 @@ func (s *sender) Send(ctx context.Context, d herald.Delivery) (string, error) {
 		s.rateLimited.Inc()
 	}
 	return id, err
+}
+
+// SendDigest counts a digest message as the deliveries it holds when it
+// is sent, and as one attempt otherwise.
+func (s *sender) SendDigest(ctx context.Context, dg herald.Digest) (int, string, error) {
+	n, id, err := s.next.SendDigest(ctx, dg)
+	if err != nil && ctx.Err() != nil {
+		return n, id, err
+	}
+	outcome := DeliveryOutcome(err)
+	switch outcome {
+	case Sent:
+		s.outcomes[outcome].Add(float64(max(n, 1)))
+	case RateLimited:
+		s.outcomes[outcome].Inc()
+		s.rateLimited.Inc()
+	default:
+		s.outcomes[outcome].Inc()
+	}
+	return n, id, err
+}
+
+// Edit counts each correction in herald_edits_total by outcome.
+func (s *sender) Edit(ctx context.Context, e herald.Edit) error {
+	err := s.next.Edit(ctx, e)
+	if err != nil && ctx.Err() != nil {
+		return err
+	}
+	outcome := DeliveryOutcome(err)
+	s.edits[outcome].Inc()
+	if outcome == RateLimited {
+		s.rateLimited.Inc()
+	}
+	return err
 }

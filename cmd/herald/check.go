@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,10 +33,24 @@ func check(ctx context.Context, cfg config.Config, out io.Writer) int {
 		fmt.Fprintf(out, "%-8s %s  %s\n", area, status, msg)
 	}
 
-	report("config", nil, "%d feed(s), %d Discord channel(s), %d Telegram chat(s), database %s, poll every %s",
-		len(cfg.Feeds), len(cfg.DiscordChannels), len(cfg.TelegramChats), cfg.Database, cfg.PollInterval)
+	report("config", nil, "%d feed(s), %d Discord channel(s), %d Telegram chat(s), database %s, poll every %s, time zone %s",
+		len(cfg.Feeds), len(chats(cfg, herald.Discord)), len(chats(cfg, herald.Telegram)), cfg.Database, cfg.PollInterval, cfg.Location())
 	for _, w := range cfg.Warnings() {
 		fmt.Fprintf(out, "%-8s %s  %s\n", "config", "warn", w)
+	}
+	for _, r := range cfg.Rules() {
+		where := "HERALD_ROUTES entry " + strconv.Itoa(r.Entry)
+		if r.Entry == 0 {
+			switch r.Target.Platform {
+			case herald.Discord:
+				where = "every article (HERALD_DISCORD_CHANNELS)"
+			case herald.Telegram:
+				where = "every article (HERALD_TELEGRAM_CHATS)"
+			default:
+				where = "every article (no bot token: standard output)"
+			}
+		}
+		fmt.Fprintf(out, "%-8s %s  %s: %s\n", "route", "ok  ", where, r.Describe())
 	}
 
 	fetcher := feed.NewFetcher(userAgent(), cfg.FeedTimeout, 0)
@@ -67,7 +82,7 @@ func check(ctx context.Context, cfg config.Config, out io.Writer) int {
 			report("discord", err, "identity (GET /users/@me)")
 		} else {
 			report("discord", nil, "logged in as %s (id %s)", me.Username, me.ID)
-			for _, ch := range cfg.DiscordChannels {
+			for _, ch := range chats(cfg, herald.Discord) {
 				c, err := bot.Channel(ctx, ch)
 				if err != nil {
 					report("discord", err, "channel %s", ch)
@@ -83,7 +98,7 @@ func check(ctx context.Context, cfg config.Config, out io.Writer) int {
 			report("telegram", err, "identity (getMe)")
 		} else {
 			report("telegram", nil, "logged in as @%s (id %d)", me.UserName, me.ID)
-			for _, ch := range cfg.TelegramChats {
+			for _, ch := range chats(cfg, herald.Telegram) {
 				c, err := bot.Chat(ctx, ch)
 				if err != nil {
 					report("telegram", err, "chat %s", ch)
@@ -107,6 +122,18 @@ func check(ctx context.Context, cfg config.Config, out io.Writer) int {
 	}
 	fmt.Fprintln(out, "\nall checks passed")
 	return exitOK
+}
+
+// chats lists the configured chats of a platform, routed or getting
+// everything.
+func chats(cfg config.Config, p herald.Platform) []string {
+	var out []string
+	for _, t := range cfg.Targets() {
+		if t.Platform == p {
+			out = append(out, t.Chat)
+		}
+	}
+	return out
 }
 
 func clip(s string, n int) string {

@@ -25,7 +25,11 @@ import (
 	"runtime"
 	"strings"
 	"syscall"
+	// The time zones, so that HERALD_TIMEZONE works on a machine or image
+	// without them.
+	_ "time/tzdata"
 
+	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/config"
 )
 
@@ -65,7 +69,7 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch cmd {
 	case "run":
 		return withConfig(stderr, func(cfg config.Config, log *slog.Logger) int {
-			if err := run(ctx, cfg, stdout, log); err != nil {
+			if err := run(ctx, cfg, herald.SystemClock{}, stdout, log); err != nil {
 				log.Error("herald stopped", "err", err)
 				return exitFailure
 			}

@@ -226,6 +226,22 @@ func (s authSender) Send(ctx context.Context, d herald.Delivery) (string, error)
 	return id, err
 }
 
+func (s authSender) SendDigest(ctx context.Context, dg herald.Digest) (int, string, error) {
+	n, id, err := s.next.SendDigest(ctx, dg)
+	if err == nil || ctx.Err() == nil {
+		s.a.sent(s.p, err)
+	}
+	return n, id, err
+}
+
+func (s authSender) Edit(ctx context.Context, e herald.Edit) error {
+	err := s.next.Edit(ctx, e)
+	if err == nil || ctx.Err() == nil {
+		s.a.sent(s.p, err)
+	}
+	return err
+}
+
 // feedHealth remembers the outcome of each feed's last fetch, as the feed
 // watcher saves it, for /readyz.
 type feedHealth struct {

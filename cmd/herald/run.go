@@ -22,11 +22,14 @@ import (
 	"github.com/heraldhq/herald/metrics"
 	"github.com/heraldhq/herald/pages"
 	"github.com/heraldhq/herald/poll"
+	"github.com/heraldhq/herald/route"
+	"github.com/heraldhq/herald/schedule"
 	"github.com/heraldhq/herald/store/sqlite"
 )
 
 // run watches the feeds and delivers new articles until ctx is cancelled.
-func run(ctx context.Context, cfg config.Config, stdout io.Writer, log *slog.Logger) error {
+// Posts are timed by clock.
+func run(ctx context.Context, cfg config.Config, clock herald.Clock, stdout io.Writer, log *slog.Logger) error {
 	unlock, err := lockDatabase(cfg.Database)
 	if err != nil {
 		return err
@@ -42,9 +45,18 @@ func run(ctx context.Context, cfg config.Config, stdout io.Writer, log *slog.Log
 	// period, so a send in flight at SIGTERM can finish and be recorded.
 	botCtx, cancelBots := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelBots()
+	rules := cfg.Rules()
+	byTarget := make(map[herald.Target]route.Rule, len(rules))
+	for _, r := range rules {
+		byTarget[r.Target] = r
+	}
 	var handler *bots.Handler
 	if cfg.Commands {
-		handler = bots.NewHandler(st, log, bots.Options{MaxFollows: cfg.MaxFollows, Why: whyReplier(cfg, st)})
+		handler = bots.NewHandler(st, log, bots.Options{MaxFollows: cfg.MaxFollows, Why: whyReplier(cfg, st),
+			Configured: func(t herald.Target) (string, bool) {
+				r, ok := byTarget[t]
+				return r.Describe(), ok
+			}})
 	}
 	started := time.Now()
 	au := newAuth(log, time.Now)
@@ -78,21 +90,37 @@ func run(ctx context.Context, cfg config.Config, stdout io.Writer, log *slog.Log
 			}
 		}
 	}
+	for _, r := range rules {
+		if r.Entry > 0 {
+			log.Info("route", "entry", r.Entry, "route", r.Describe())
+		}
+	}
+	if follows, err := st.ActiveFollows(ctx); err == nil {
+		for t, n := range route.Overridden(rules, follows) {
+			log.Warn("the environment configures this target, and wins over the follows made in its chat: they are ignored",
+				"target", t.String(), "follows", n)
+		}
+	}
 	if len(senders) == 1 && senders[herald.Console] != nil {
 		log.Info("no bot token configured: posts are printed to standard output (set HERALD_DISCORD_TOKEN or HERALD_TELEGRAM_TOKEN to post)")
 	}
 
-	d := dispatch.New(st, senders, log, dispatch.Options{})
+	d := dispatch.New(st, senders, log, dispatch.Options{
+		Clock:      clock,
+		Plan:       planner(ctx, st, byTarget, cfg.Location(), log),
+		EditWindow: cfg.EditWindow,
+	})
 	w := &poll.Watcher{
-		Feeds:    cfg.Feeds,
-		Interval: cfg.PollInterval,
-		Backlog:  cfg.Backlog,
-		Targets:  targets,
-		Store:    feeds.store(reg.Store(st)),
-		Fetcher:  feed.NewFetcher(userAgent(), cfg.FeedTimeout, 0),
-		Log:      log,
-		Notify:   d.Notify,
-		Pages:    pages.New(feed.NewFetcher(userAgent(), cfg.FeedTimeout, 5<<20), pages.Options{Log: log}),
+		Feeds:       cfg.Feeds,
+		Interval:    cfg.PollInterval,
+		Backlog:     cfg.Backlog,
+		Rules:       rules,
+		Retractions: cfg.DeleteRetracted,
+		Store:       feeds.store(reg.Store(st)),
+		Fetcher:     feed.NewFetcher(userAgent(), cfg.FeedTimeout, 0),
+		Log:         log,
+		Notify:      d.Notify,
+		Pages:       pages.New(feed.NewFetcher(userAgent(), cfg.FeedTimeout, 5<<20), pages.Options{Log: log}),
 	}
 
 	var wg sync.WaitGroup
@@ -224,4 +252,26 @@ func serveHTTP(ctx context.Context, addr string, log *slog.Logger, ready, metric
 
 func userAgent() string {
 	return "Herald/" + version() + " (+https://github.com/heraldhq/herald)"
+}
+
+// planner returns the plan of each target: its route's, or for a chat that
+// moved, the route's of the chat it moved from; a target without a route
+// (a follower) posts at once, in the configured time zone.
+func planner(ctx context.Context, st herald.Store, rules map[herald.Target]route.Rule, loc *time.Location,
+	log *slog.Logger) func(herald.Target) schedule.Plan {
+	return func(t herald.Target) schedule.Plan {
+		if r, ok := rules[t]; ok {
+			return r.Plan
+		}
+		moves, err := st.Moves(ctx)
+		if err != nil {
+			log.Error("read moved chats", "err", err)
+		}
+		for from, to := range moves {
+			if r, ok := rules[from]; ok && to == t {
+				return r.Plan
+			}
+		}
+		return schedule.Plan{Location: loc}
+	}
 }

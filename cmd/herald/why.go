@@ -12,6 +12,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/config"
 	"github.com/heraldhq/herald/extract"
+	"github.com/heraldhq/herald/route"
 	"github.com/heraldhq/herald/store/sqlite"
 )
 
@@ -54,7 +55,80 @@ func why(ctx context.Context, cfg config.Config, args []string, stdout, stderr i
 	for _, l := range lines {
 		fmt.Fprintf(stdout, "%-*s  %s\n", width, l.target, l.text)
 	}
+	revs, err := st.Revisions(ctx, article.Key)
+	if err != nil {
+		fmt.Fprintln(stderr, "herald why: corrections:", err)
+		return exitFailure
+	}
+	if len(revs) > 0 {
+		fmt.Fprintln(stdout, "\ncorrections")
+		for _, l := range history(revs, cfg.EditWindow) {
+			fmt.Fprintln(stdout, l)
+		}
+	}
 	return exitOK
+}
+
+// history tells the corrections of an article: each change found, and
+// what became of the edit of each post.
+func history(revs []herald.Revision, window time.Duration) []string {
+	var out []string
+	for _, r := range revs {
+		if r.ID == 0 {
+			out = append(out, stamp(r.At)+"  retracted: the article left its feed and its page is gone")
+		} else {
+			out = append(out, stamp(r.At)+"  changed: "+strings.Join(changes(r.Before, r.After), "; "))
+		}
+		width := 0
+		for _, e := range r.Edits {
+			width = max(width, len(e.Delivery.Target.String()))
+		}
+		for _, e := range r.Edits {
+			out = append(out, fmt.Sprintf("  %-*s  %s", width, e.Delivery.Target.String(), describeEdit(e, window)))
+		}
+	}
+	return out
+}
+
+// changes lists what a revision changed, old and new.
+func changes(before, after herald.Article) []string {
+	var out []string
+	for _, f := range []struct{ name, old, new string }{
+		{"headline", before.Headline, after.Headline},
+		{"dateline", before.Dateline.Text, after.Dateline.Text},
+		{"lead", before.Lead, after.Lead},
+		{"image", before.Image, after.Image},
+	} {
+		if f.old != f.new {
+			out = append(out, fmt.Sprintf("%s %q → %q", f.name, clip(f.old, 80), clip(f.new, 80)))
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, "content")
+	}
+	return out
+}
+
+// describeEdit says where the correction of one post stands.
+func describeEdit(e herald.Edit, window time.Duration) string {
+	verb := "edited"
+	if e.Kind == herald.DeletePost {
+		verb = "deleted"
+	}
+	switch e.State {
+	case herald.Sent:
+		return fmt.Sprintf("message %s %s %s", e.Delivery.MessageID, verb, stamp(e.Done))
+	case herald.Failed:
+		return fmt.Sprintf("message %s not %s: %s", e.Delivery.MessageID, verb, e.LastError)
+	}
+	s := fmt.Sprintf("message %s to be %s", e.Delivery.MessageID, verb)
+	if e.Attempts > 0 {
+		s += fmt.Sprintf(": attempt %d failed (%s); next try %s", e.Attempts, e.LastError, stamp(e.NextAttempt))
+	}
+	if window > 0 && !e.Delivery.Sent.IsZero() {
+		s += fmt.Sprintf(" (editable until %s)", stamp(e.Delivery.Sent.Add(window)))
+	}
+	return s
 }
 
 // whyLines finds the article ref names and says what happened to it on
@@ -72,7 +146,13 @@ func whyLines(ctx context.Context, cfg config.Config, st herald.Store, ref strin
 	if err != nil {
 		return herald.Article{}, nil, err
 	}
+	rules := make(map[herald.Target]route.Rule)
+	for _, r := range cfg.Rules() {
+		rules[r.Target] = r
+	}
 	return article, explain(whyInput{
+		article:    article,
+		rules:      rules,
 		deliveries: deliveries,
 		targets:    cfg.Targets(),
 		platforms:  configuredPlatforms(cfg),
@@ -132,6 +212,9 @@ func configuredPlatforms(cfg config.Config) map[herald.Platform]bool {
 
 // whyInput is what explain reads.
 type whyInput struct {
+	article herald.Article
+	// rules are the configured routes by target.
+	rules map[herald.Target]route.Rule
 	// deliveries are the article's, one per target it was routed to.
 	deliveries []herald.Delivery
 	// targets are the configured targets, which receive every article.
@@ -195,6 +278,9 @@ func explain(in whyInput) []whyLine {
 func describeDelivery(d herald.Delivery, in whyInput) string {
 	switch d.State {
 	case herald.Sent:
+		if d.Digest {
+			return fmt.Sprintf("sent %s in a digest, message %s (queued %s)", stamp(d.Sent), d.MessageID, stamp(d.Created))
+		}
 		if !d.Sent.IsZero() {
 			return fmt.Sprintf("sent %s as message %s (queued %s)", stamp(d.Sent), d.MessageID, stamp(d.Created))
 		}
@@ -212,6 +298,11 @@ func describeDelivery(d herald.Delivery, in whyInput) string {
 			s = fmt.Sprintf("pending: %s is not configured; it waits for HERALD_%s_TOKEN", d.Target.Platform, strings.ToUpper(string(d.Target.Platform)))
 		case d.Attempts > 0:
 			s = fmt.Sprintf("pending: attempt %d failed (%s); next try %s", d.Attempts, d.LastError, stamp(d.NextAttempt))
+		case in.rules[d.Target].Plan.Digest != nil:
+			p := in.rules[d.Target].Plan
+			s = fmt.Sprintf("pending: queued %s for the digest of %s (%s)", stamp(d.Created), stamp(p.DigestAt(d.Created)), p)
+		case !in.rules[d.Target].Plan.IsZero():
+			s = fmt.Sprintf("pending: queued %s; the route times it: %s", stamp(d.Created), in.rules[d.Target].Plan)
 		case d.NextAttempt.After(in.now):
 			s = fmt.Sprintf("pending: queued %s; first try %s", stamp(d.Created), stamp(d.NextAttempt))
 		default:
@@ -231,6 +322,9 @@ func notRouted(t herald.Target, in whyInput, seen time.Time) string {
 		return "moved: the chat is now " + to.String()
 	}
 	reason := in.paused[t]
+	if r, ok := in.rules[t]; ok && r.Entry > 0 && !r.Filter.Match(in.article) {
+		return fmt.Sprintf("not routed: HERALD_ROUTES entry %d does not take it (%s)", r.Entry, r.Describe())
+	}
 	if len(in.deliveries) > 0 {
 		if reason != "" {
 			return "paused: " + reason
