@@ -273,6 +273,7 @@ func (d *Dispatcher) lane(ctx, sendCtx context.Context, t herald.Target, poke ch
 		}
 		// A poke may bring an older delivery to the head, such as one
 		// moved here from another chat, or new work: look again then.
+		l.log.Debug("outbox: waiting for the target's next post or edit", "until", next.UTC().Format(time.RFC3339))
 		d.waitFor(ctx, next.Sub(now), poke)
 	}
 }

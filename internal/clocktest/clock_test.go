@@ -39,3 +39,36 @@ func TestAfterFiresWhenTheClockPassesIt(t *testing.T) {
 		t.Errorf("Set to the past moved the clock back to %v", c.Now())
 	}
 }
+
+func TestRunningMovesWithTheMachineAndOnRequest(t *testing.T) {
+	c := NewRunning()
+	if d := time.Since(c.Now()); d < -time.Second || d > time.Second {
+		t.Fatalf("a new running clock is %v off the machine's", d)
+	}
+	far := c.After(time.Hour)
+	near := c.After(time.Millisecond)
+	<-near // real time passes
+	if n := c.Waiters(); n != 1 {
+		t.Fatalf("Waiters = %d after the near wait ran out, want 1", n)
+	}
+	c.Advance(30 * time.Minute)
+	select {
+	case <-far:
+		t.Fatal("an hour's wait ran out after 30 minutes")
+	default:
+	}
+	target := c.Now().Add(30 * time.Minute)
+	c.Set(target)
+	select {
+	case <-far:
+	default:
+		t.Fatal("an hour's wait did not run out when the clock was set an hour on")
+	}
+	if off := c.Offset(); off < time.Hour-time.Second || off > time.Hour+time.Second {
+		t.Errorf("Offset = %v, want about 1h", off)
+	}
+	c.Set(time.Now()) // never back
+	if off := c.Offset(); off < time.Hour-time.Second {
+		t.Errorf("Set to the past moved the clock back: offset %v", off)
+	}
+}
