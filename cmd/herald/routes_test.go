@@ -15,6 +15,7 @@ import (
 	"github.com/heraldhq/herald/internal/clocktest"
 	"github.com/heraldhq/herald/internal/fakes"
 	"github.com/heraldhq/herald/internal/feedtest"
+	"github.com/heraldhq/herald/store/sqlite"
 )
 
 // startDaemonWithClock runs the daemon of `herald run` with env in this
@@ -217,5 +218,66 @@ func TestEndToEndCorrectionIsEditedOnBothPlatformsAfterARestart(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("herald why lacks %q:\n%s", want, out.String())
 		}
+	}
+}
+
+func TestCheckPrintsTheRoutesAndNamesAWrongEntry(t *testing.T) {
+	p := newPlatforms(t, fakes.DiscordOptions{BotUsername: "newsbot", Channels: []string{channel, "222"}}, fakes.TelegramOptions{})
+	feed := feedtest.New("The Daily Example", oldItem(1))
+	defer feed.Close()
+	env := p.env(filepath.Join(t.TempDir(), "herald.db"), feed.URL())
+	env["HERALD_TIMEZONE"] = "Europe/Berlin"
+	env["HERALD_ROUTES"] = `discord:222 keywords=Zürich not-regex=(?i)sport digest="0 8 * * *" mention=42`
+	setEnv(t, env)
+	code, out, errOut := runCmd(t, "check")
+	if code != exitOK {
+		t.Fatalf("exit %d:\n%s%s", code, out, errOut)
+	}
+	for _, want := range []string{
+		"route    ok    every article (HERALD_DISCORD_CHANNELS): discord:" + channel,
+		"route    ok    HERALD_ROUTES entry 1: discord:222", "zürich", "digest 0 8 * * * (Europe/Berlin)", "mention role 42",
+		"discord  ok    channel 222",
+	} {
+		if !strings.Contains(strings.ToLower(out), strings.ToLower(want)) {
+			t.Errorf("check output lacks %q:\n%s", want, out)
+		}
+	}
+
+	env["HERALD_ROUTES"] = "discord:222 topics=world;\ntelegram:" + chat + " quiet=22:00-07:00,loud"
+	setEnv(t, env)
+	code, out, errOut = runCmd(t, "check")
+	if code != exitUsage {
+		t.Fatalf("a wrong route: exit %d, want %d:\n%s%s", code, exitUsage, out, errOut)
+	}
+	for _, want := range []string{"HERALD_ROUTES", "entry 2", "column", "quiet", "hold", "silent"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("the error lacks %q: %s", want, errOut)
+		}
+	}
+}
+
+func TestEnvironmentWinsOverChatFollowsAndSaysSo(t *testing.T) {
+	p := newPlatforms(t, fakes.DiscordOptions{}, fakes.TelegramOptions{})
+	feed := feedtest.New("The Daily Example", oldItem(1))
+	defer feed.Close()
+	db := filepath.Join(t.TempDir(), "herald.db")
+	st, err := sqlite.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := herald.Target{Platform: herald.Telegram, Chat: chat}
+	if _, err := st.AddFollow(context.Background(), herald.Follow{Target: target, Topic: "sport", By: "telegram:1"}, 0); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	env := p.env(db, feed.URL())
+	env["HERALD_TELEGRAM_CHATS"] = ""
+	env["HERALD_ROUTES"] = "telegram:" + chat + " keywords=rail"
+	d := startDaemon(t, env)
+	waitFor(t, "the start-up warning", func() bool {
+		return strings.Contains(d.stderr.String(), "wins over the follows made in its chat")
+	})
+	if !strings.Contains(d.stderr.String(), "target=telegram:"+chat) {
+		t.Errorf("the warning does not name the target:\n%s", d.stderr.String())
 	}
 }
