@@ -37,7 +37,7 @@ type Watcher struct {
 	// Rules route articles to targets by what they are about, from the
 	// environment; they win over follows made in a rule's target. The
 	// Targets are added as rules that take every article.
-	Rules []route.Rule
+	Rules   []route.Rule
 	Store   herald.Store
 	Fetcher *feed.Fetcher
 	Log     *slog.Logger
