@@ -177,13 +177,15 @@ func discordDigestLine(e digestEntry, link bool) string {
 // a markdown link: the characters that could end the link, open markup or
 // start a mention are percent-encoded (a web URL has no user info, so an
 // '@' is in its path or query, where %40 means the same). It returns ""
-// when the result would be too long.
+// when the result would be too long or no longer a web URL.
 func discordLinkTarget(link string) string {
 	if link == "" {
 		return ""
 	}
 	target := linkTargetEscaper.Replace(link)
-	if len(target) > maxURL {
+	if len(target) > maxURL || webURL(target) != target {
+		// Too long, or the escapes fell in the host, which then is no
+		// host at all: no link rather than a broken one.
 		return ""
 	}
 	return target
