@@ -229,3 +229,39 @@ func TestCorrectionsOutsideTheEditWindowAreNotMade(t *testing.T) {
 		t.Errorf("edited outside the window: %v", got)
 	}
 }
+
+func TestARefusedDigestMessageFailsOnlyItsArticles(t *testing.T) {
+	st := setup(t, 5, chanA)
+	c := clocktest.New(time.Now())
+	s := newScriptSender(func(_ herald.Target, key string, call int) error {
+		if key == "a1" {
+			return &herald.PermanentError{Reason: "message refused"}
+		}
+		return nil
+	})
+	s.perDigest = 2
+	plan := schedule.Plan{Digest: mustParse(t, schedule.ParseCron, "0 * * * *")}
+	start(t, st, map[herald.Platform]dispatch.Sender{herald.Discord: s}, planned(c, plan))
+	waiting(t, c)
+	c.Set(plan.DigestAt(c.Now()))
+	waitFor(t, "the digest", func() bool {
+		for _, del := range states(t, st, chanA) {
+			if del.State == herald.Pending {
+				return false
+			}
+		}
+		return true
+	})
+	got := states(t, st, chanA)
+	if d := got["a1"]; d.State != herald.Failed || d.LastError != "message refused" {
+		t.Errorf("a1: %s %q, want failed with the platform's reason", d.State, d.LastError)
+	}
+	for _, key := range []string{"a2", "a3", "a4", "a5"} {
+		if d := got[key]; d.State != herald.Sent || !d.Digest {
+			t.Errorf("%s: %s (digest %v), want sent in a digest", key, d.State, d.Digest)
+		}
+	}
+	if want := [][]string{{"a2", "a3"}, {"a4", "a5"}}; fmt.Sprint(s.Digests(chanA)) != fmt.Sprint(want) {
+		t.Errorf("digest messages = %v, want %v", s.Digests(chanA), want)
+	}
+}
