@@ -48,7 +48,7 @@ func (b *Bot) Edit(ctx context.Context, e herald.Edit) error {
 	}
 	params["chat_id"] = d.Target.Chat
 	params["message_id"] = d.MessageID
-	api, done, err := b.turn(ctx, d.Target.Chat)
+	api, done, err := b.turn(ctx, d.Target.Chat, b.global)
 	if err != nil {
 		return err
 	}

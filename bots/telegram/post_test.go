@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/bots/telegram"
 	"github.com/heraldhq/herald/formatter"
 	"github.com/heraldhq/herald/internal/fakes"
 )
@@ -206,4 +207,38 @@ func mustAtoi(t *testing.T, s string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+func TestPaidBroadcastMarksPostsOnly(t *testing.T) {
+	t.Parallel()
+	var chats []string
+	for i := range 60 {
+		chats = append(chats, fmt.Sprint(5000+i))
+	}
+	for _, paid := range []bool{false, true} {
+		fake := fakes.NewTelegram(fakes.TelegramOptions{Token: token, Chats: chats})
+		bot := telegram.New(context.Background(), telegram.Options{Token: token, APIURL: fake.URL(), PaidBroadcast: paid})
+		for i, c := range chats {
+			if _, err := bot.Send(context.Background(), herald.Delivery{ID: int64(i), Target: target(c), Article: article(c)}); err != nil {
+				t.Fatalf("paid %v: send to %s: %v", paid, c, err)
+			}
+		}
+		want := 0
+		if paid {
+			want = len(chats)
+		}
+		if n := fake.PaidBroadcasts(); n != want {
+			t.Errorf("paid %v: %d paid broadcasts, want %d", paid, n, want)
+		}
+		if n := fake.RateLimited(); n != 0 {
+			t.Errorf("paid %v: %d × 429 over a fan-out of %d", paid, n, len(chats))
+		}
+		for _, m := range fake.AllMessages() {
+			if _, ok := m.Params["allow_paid_broadcast"]; ok != paid {
+				t.Errorf("paid %v: a post carries allow_paid_broadcast = %v", paid, ok)
+				break
+			}
+		}
+		fake.Close()
+	}
 }

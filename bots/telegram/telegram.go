@@ -45,7 +45,15 @@ type Options struct {
 	// Timeout bounds each request.
 	Timeout time.Duration
 	Log     *slog.Logger
+	// PaidBroadcast sends posts with allow_paid_broadcast: Telegram then
+	// lifts the bot's limit of about 30 messages a second to 1,000, and
+	// charges the bot's owner Telegram Stars for each message. Each
+	// chat's own limits still apply; replies to commands are never paid.
+	PaidBroadcast bool
 }
+
+// paidRate stays under Telegram's 1,000 paid broadcasts a second.
+const paidRate = rate.Limit(950)
 
 // Bot is a Telegram bot that posts articles.
 type Bot struct {
@@ -58,8 +66,11 @@ type Bot struct {
 	api   *tgbotapi.BotAPI
 
 	global *rate.Limiter
-	mu     sync.Mutex
-	chats  map[string]*spacing
+	// paid paces paid broadcasts instead of global; nil when posts are
+	// not paid.
+	paid  *rate.Limiter
+	mu    sync.Mutex
+	chats map[string]*spacing
 	// started is when the bot was made. The process before this one may
 	// have posted to a chat just before it stopped, so no chat is sent to
 	// sooner than one interval after start.
@@ -85,7 +96,12 @@ func New(ctx context.Context, opts Options) *Bot {
 	}
 	// The endpoint is a Printf format: escape any % in the base URL.
 	endpoint := strings.ReplaceAll(strings.TrimSuffix(opts.APIURL, "/"), "%", "%%") + "/bot%s/%s"
+	var paid *rate.Limiter
+	if opts.PaidBroadcast {
+		paid = rate.NewLimiter(paidRate, 1)
+	}
 	return &Bot{
+		paid:     paid,
 		token:    opts.Token,
 		endpoint: endpoint,
 		client:   client,
@@ -157,7 +173,12 @@ func (b *Bot) Send(ctx context.Context, d herald.Delivery) (string, error) {
 func (b *Bot) sendMessage(ctx context.Context, chat string, m formatter.TelegramMessage) (string, error) {
 	params := m.Params()
 	params["chat_id"] = chat
-	api, done, err := b.turn(ctx, chat)
+	limiter := b.global
+	if b.paid != nil {
+		params["allow_paid_broadcast"] = "true"
+		limiter = b.paid
+	}
+	api, done, err := b.turn(ctx, chat, limiter)
 	if err != nil {
 		return "", err
 	}
@@ -176,15 +197,16 @@ func (b *Bot) sendMessage(ctx context.Context, chat string, m formatter.Telegram
 }
 
 // turn paces a call that posts to, edits or deletes in chat, as all of
-// them are paced: it waits for the chat's turn, then for the bot's rate,
-// and returns the library's client. The caller makes the call, then calls
-// done to end the chat's turn.
-func (b *Bot) turn(ctx context.Context, chat string) (api *tgbotapi.BotAPI, done func(), err error) {
+// them are paced: it waits for the chat's turn, then for the bot's rate
+// (limiter: the bot's, or the paid broadcasts'), and returns the
+// library's client. The caller makes the call, then calls done to end the
+// chat's turn.
+func (b *Bot) turn(ctx context.Context, chat string, limiter *rate.Limiter) (api *tgbotapi.BotAPI, done func(), err error) {
 	pace := b.spacing(chat)
 	if err := pace.wait(ctx); err != nil {
 		return nil, nil, err
 	}
-	if err := b.global.Wait(ctx); err != nil {
+	if err := limiter.Wait(ctx); err != nil {
 		pace.done()
 		return nil, nil, err
 	}

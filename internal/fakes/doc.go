@@ -212,7 +212,10 @@
 //     per group or channel (negative IDs and @usernames), GroupLimit
 //     messages (default 20) in any GroupWindow (default 60 s, sliding);
 //     over all chats, GlobalLimit messages (default 30) in any
-//     GlobalWindow (default 1 s, sliding). Beyond any of them: 429
+//     GlobalWindow (default 1 s, sliding); a message sent with
+//     allow_paid_broadcast counts against PaidLimit (default 1000) per
+//     GlobalWindow instead, and PaidBroadcasts counts them (each costs
+//     Stars); the chat's own limits still apply. Beyond any of them: 429
 //     {"ok":false,"error_code":429,"description":"Too Many Requests: retry
 //     after N","parameters":{"retry_after":N}}, N being the whole seconds,
 //     rounded up and at least 1, until the message would be accepted.

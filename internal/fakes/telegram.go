@@ -45,6 +45,10 @@ type TelegramOptions struct {
 	GlobalLimit int
 	// GlobalWindow is the sliding window of GlobalLimit (default 1s).
 	GlobalWindow time.Duration
+	// PaidLimit is how many paid broadcasts (allow_paid_broadcast) the
+	// bot may send per GlobalWindow instead of GlobalLimit (default
+	// 1000).
+	PaidLimit int
 	// BotUsername is the bot's username (default "news_bot").
 	BotUsername string
 	// BotID is the bot's user ID (default: the number before ':' in
@@ -77,6 +81,9 @@ func (o *TelegramOptions) defaults() {
 	if o.GlobalWindow <= 0 {
 		o.GlobalWindow = time.Second
 	}
+	if o.PaidLimit == 0 {
+		o.PaidLimit = 1000
+	}
 	if o.BotUsername == "" {
 		o.BotUsername = "news_bot"
 	}
@@ -108,6 +115,8 @@ type Telegram struct {
 	messages     []*tgMessage
 	edits        []TelegramMessage
 	global       slidingWindow
+	paid         slidingWindow
+	paidSent     int
 	rateLimited  int
 	failNext     []tgFailure
 	failEdit     []tgFailure
@@ -211,6 +220,7 @@ func NewTelegram(opts TelegramOptions) *Telegram {
 		names:        make(map[string]*tgChat),
 		nextSynthID:  -1009000000000,
 		global:       slidingWindow{limit: opts.GlobalLimit, window: opts.GlobalWindow},
+		paid:         slidingWindow{limit: opts.PaidLimit, window: opts.GlobalWindow},
 		nextUpdateID: 1000,
 		changed:      make(chan struct{}),
 		commands:     make(map[string]json.RawMessage),
@@ -373,6 +383,14 @@ func (t *Telegram) sent(chat *tgChat, messageID int) *tgMessage {
 		}
 	}
 	return nil
+}
+
+// PaidBroadcasts reports how many messages were sent as paid broadcasts,
+// each of which costs the bot's owner Telegram Stars.
+func (t *Telegram) PaidBroadcasts() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.paidSent
 }
 
 // RateLimited reports how many 429 answers the fake gave.

@@ -241,7 +241,7 @@ func (t *Telegram) send(method string, p tgParams, now time.Time) response {
 	if !ok {
 		return resp
 	}
-	if resp, limited := t.limit(chat, now); limited {
+	if resp, limited := t.limit(chat, now, p["allow_paid_broadcast"] == "true"); limited {
 		return resp
 	}
 	chat.nextMsgID++
@@ -327,13 +327,19 @@ func maps(p tgParams) map[string]string {
 }
 
 // limit applies the flood limits to a message for chat. It returns the
-// 429 answer when one is exceeded, and otherwise counts the message.
-func (t *Telegram) limit(chat *tgChat, now time.Time) (response, bool) {
+// 429 answer when one is exceeded, and otherwise counts the message. A
+// paid broadcast (allow_paid_broadcast) is held to PaidLimit instead of
+// the bot's GlobalLimit; the chat's own limits still apply.
+func (t *Telegram) limit(chat *tgChat, now time.Time, paid bool) (response, bool) {
 	wait := chat.spacing.wait(now, t.opts.PerChatInterval, t.opts.PerChatBurst)
 	if chat.id < 0 {
 		wait = max(wait, chat.group.wait(now))
 	}
-	wait = max(wait, t.global.wait(now))
+	global := &t.global
+	if paid {
+		global = &t.paid
+	}
+	wait = max(wait, global.wait(now))
 	if wait > 0 {
 		t.rateLimited++
 		n := ceilSeconds(wait)
@@ -344,7 +350,10 @@ func (t *Telegram) limit(chat *tgChat, now time.Time) (response, bool) {
 	if chat.id < 0 {
 		chat.group.add(now)
 	}
-	t.global.add(now)
+	global.add(now)
+	if paid {
+		t.paidSent++
+	}
 	return response{}, false
 }
 
@@ -536,7 +545,7 @@ func (t *Telegram) editMessageText(p tgParams, now time.Time) response {
 	if plain == m.plain && slices.Equal(ents, m.ents) && bytes.Equal(markup, m.markup) {
 		return badRequest("message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message")
 	}
-	if resp, limited := t.limit(chat, now); limited {
+	if resp, limited := t.limit(chat, now, false); limited {
 		return resp
 	}
 	m.plain, m.ents, m.markup, m.edited = plain, ents, markup, now
@@ -571,7 +580,7 @@ func (t *Telegram) deleteMessage(p tgParams, now time.Time) response {
 	if now.Sub(m.Created) >= maxDeleteAge {
 		return badRequest("message can't be deleted")
 	}
-	if resp, limited := t.limit(chat, now); limited {
+	if resp, limited := t.limit(chat, now, false); limited {
 		return resp
 	}
 	m.Deleted = now

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -611,5 +612,48 @@ func TestTelegramPollConflict(t *testing.T) {
 	tg.QueueUpdate(json.RawMessage(`{"message":{"message_id":1,"date":1,"chat":{"id":7,"type":"private"},"text":"wake"}}`))
 	if ups := <-second; len(ups) != 1 || ups[0].Message.Text != "wake" {
 		t.Errorf("second poll = %+v", ups)
+	}
+}
+
+func TestTelegramPaidBroadcastLiftsTheBotLimitOnly(t *testing.T) {
+	var chats []string
+	for i := range 40 {
+		chats = append(chats, strconv.Itoa(1000+i))
+	}
+	tg := NewTelegram(TelegramOptions{Token: tgToken, Chats: chats})
+	defer tg.Close()
+	bot := newBot(t, tg)
+	send := func(chat string, paid bool) error {
+		p := tgbotapi.Params{"chat_id": chat, "text": "hi"}
+		if paid {
+			p["allow_paid_broadcast"] = "true"
+		}
+		_, err := bot.MakeRequest("sendMessage", p)
+		return err
+	}
+	// 40 chats in well under a second: the 31st unpaid message is refused.
+	refused := 0
+	for _, c := range chats {
+		if send(c, false) != nil {
+			refused++
+		}
+	}
+	if refused == 0 {
+		t.Fatal("40 unpaid messages in a burst were all accepted; the bot limit is 30 a second")
+	}
+	tg2 := NewTelegram(TelegramOptions{Token: tgToken, Chats: chats})
+	defer tg2.Close()
+	bot = newBot(t, tg2)
+	for _, c := range chats {
+		if err := send(c, true); err != nil {
+			t.Fatalf("paid broadcast to %s refused: %v", c, err)
+		}
+	}
+	if n := tg2.PaidBroadcasts(); n != 40 {
+		t.Errorf("PaidBroadcasts = %d, want 40", n)
+	}
+	// The chat's own limit still holds.
+	if err := send(chats[0], true); err == nil {
+		t.Error("a second paid message to one chat within a second was accepted")
 	}
 }
