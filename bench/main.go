@@ -7,6 +7,7 @@
 //	go run ./bench              # 300-article burst: about five minutes
 //	go run ./bench -n 50        # a shorter run
 //	go run ./bench -commands 500  # command acknowledgement time instead
+//	go run ./bench -fanout-telegram 10000 -fanout-discord 200  # one article to many chats
 package main
 
 import (
@@ -38,6 +39,9 @@ func main() {
 	chat := flag.String("chat", "7", "Telegram chat: a positive ID is a private chat (1 msg/s), a negative one a channel (20 msg/min)")
 	bin := flag.String("bin", "", "herald binary to run (default: build ./cmd/herald)")
 	commands := flag.Int("commands", 0, "measure the acknowledgement of this many commands per platform instead of posting")
+	fanTelegram := flag.Int("fanout-telegram", 0, "post one article to this many Telegram chats (and -fanout-discord channels) instead")
+	fanDiscord := flag.Int("fanout-discord", 200, "Discord channels of the fan-out")
+	paid := flag.Bool("paid", false, "send the fan-out as Telegram paid broadcasts (HERALD_TELEGRAM_PAID_BROADCAST)")
 	flag.Parse()
 	log.SetFlags(0)
 
@@ -58,6 +62,10 @@ func main() {
 
 	if *commands > 0 {
 		benchCommands(*bin, dir, *commands)
+		return
+	}
+	if *fanTelegram > 0 {
+		benchFanout(*bin, dir, *fanTelegram, *fanDiscord, *paid)
 		return
 	}
 

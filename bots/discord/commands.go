@@ -364,10 +364,12 @@ func (b *Bot) dmChannel(ctx context.Context, userID string) (string, error) {
 	if ok {
 		return id, nil
 	}
-	if err := b.global.Wait(ctx); err != nil {
+	sent, err := b.global.Wait(ctx)
+	if err != nil {
 		return "", err
 	}
 	ch, err := b.s.UserChannelCreate(userID, discordgo.WithContext(ctx))
+	sent()
 	if err != nil {
 		return "", classify(err)
 	}

@@ -16,11 +16,11 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
-	"golang.org/x/time/rate"
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/bots"
 	"github.com/heraldhq/herald/formatter"
+	"github.com/heraldhq/herald/internal/pace"
 )
 
 // DefaultAPIURL is Discord's own API host.
@@ -30,10 +30,11 @@ const DefaultAPIURL = "https://discord.com"
 // messages per 5 s).
 const channelWindow = 5 * time.Second
 
-// globalRate stays just under Discord's global limit of 50 requests a
-// second per bot; the per-route limits come from the response headers,
-// which discordgo reads.
-const globalRate = rate.Limit(48)
+// globalLimit is Discord's global limit of 50 requests a second per bot,
+// counted from the answers of the requests before (see pace.Window), so
+// that it holds whatever the latency; the per-route limits come from the
+// response headers, which discordgo reads.
+const globalLimit = 50
 
 // Options configure a Bot.
 type Options struct {
@@ -56,7 +57,7 @@ type Options struct {
 type Bot struct {
 	s       *discordgo.Session
 	log     *slog.Logger
-	global  *rate.Limiter
+	global  *pace.Window
 	retry   time.Duration
 	handler *bots.Handler
 	// firstPost is when the first post may go: discordgo starts without
@@ -98,7 +99,7 @@ func New(opts Options) (*Bot, error) {
 	s.MaxRestRetries = 0
 	s.ShouldRetryOnRateLimit = false
 	s.Identify.Intents = discordgo.IntentsGuilds
-	b := &Bot{s: s, log: opts.Log, global: rate.NewLimiter(globalRate, 1), retry: opts.GatewayRetry,
+	b := &Bot{s: s, log: opts.Log, global: pace.NewWindow(globalLimit, time.Second), retry: opts.GatewayRetry,
 		dms: make(map[string]string), firstPost: time.Now().Add(max(opts.FirstPost, 0))}
 	s.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) {
 		name := ""
@@ -182,7 +183,7 @@ func (b *Bot) Send(ctx context.Context, d herald.Delivery) (string, error) {
 // post creates a message in the target chat with a nonce that Discord
 // enforces, and returns its ID.
 func (b *Bot) post(ctx context.Context, chat string, m *discordgo.MessageSend, nonce string) (string, error) {
-	channelID, err := b.ready(ctx, chat)
+	channelID, sent, err := b.ready(ctx, chat)
 	if err != nil {
 		return "", err
 	}
@@ -190,6 +191,7 @@ func (b *Bot) post(ctx context.Context, chat string, m *discordgo.MessageSend, n
 	body := messageWithNonce{MessageSend: m, Nonce: nonce, EnforceNonce: true}
 	resp, err := b.s.RequestWithBucketID(http.MethodPost, endpoint, body, endpoint,
 		discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false), discordgo.WithRestRetries(0))
+	sent()
 	if err != nil {
 		return "", classify(err)
 	}
@@ -202,30 +204,32 @@ func (b *Bot) post(ctx context.Context, chat string, m *discordgo.MessageSend, n
 
 // ready paces a request that posts to, edits or deletes in the target
 // chat: it waits out the first-post window, opens a DM target's channel,
-// and takes a turn of the bot's global limit. It returns the channel ID.
-// discordgo then waits for the route's bucket.
-func (b *Bot) ready(ctx context.Context, chat string) (string, error) {
+// and takes a turn of the bot's global limit. It returns the channel ID,
+// and done, to call once the request is answered. discordgo then waits
+// for the route's bucket.
+func (b *Bot) ready(ctx context.Context, chat string) (channelID string, done func(), err error) {
 	if wait := time.Until(b.firstPost); wait > 0 {
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return "", ctx.Err()
+			return "", nil, ctx.Err()
 		case <-t.C:
 		}
 	}
-	channelID := chat
+	channelID = chat
 	if userID, ok := isDM(chat); ok {
 		id, err := b.dmChannel(ctx, userID)
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
 		channelID = id
 	}
-	if err := b.global.Wait(ctx); err != nil {
-		return "", err
+	done, err = b.global.Wait(ctx)
+	if err != nil {
+		return "", nil, err
 	}
-	return channelID, nil
+	return channelID, done, nil
 }
 
 // BucketWait is how long discordgo would wait before the next message to

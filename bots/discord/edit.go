@@ -55,10 +55,11 @@ func (b *Bot) Edit(ctx context.Context, e herald.Edit) error {
 	default:
 		return &herald.PermanentError{Reason: fmt.Sprintf("discord: unknown kind of edit %q", e.Kind)}
 	}
-	channelID, err := b.ready(ctx, d.Target.Chat)
+	channelID, sent, err := b.ready(ctx, d.Target.Chat)
 	if err != nil {
 		return err
 	}
+	defer sent()
 	// discordgo would key edits and deletions of a channel's messages to
 	// one bucket; Discord limits them apart, so each has its own here.
 	bucket := method + " " + discordgo.EndpointChannelMessage(channelID, "")

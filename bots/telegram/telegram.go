@@ -17,24 +17,24 @@ import (
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-	"golang.org/x/time/rate"
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/formatter"
+	"github.com/heraldhq/herald/internal/pace"
 )
 
 // DefaultAPIURL is the public Bot API server.
 const DefaultAPIURL = "https://api.telegram.org"
 
-// Telegram's documented flood limits (Bots FAQ), with a small margin: about
-// one message a second per chat, 20 a minute per group or channel, 30 a
-// second per bot. A chat's spacing counts from the end of the previous
-// send, so it holds whatever the latency; the bot's rate counts starts,
-// so it keeps a larger margin.
+// Telegram's documented flood limits (Bots FAQ): about one message a
+// second per chat, 20 a minute per group or channel, 30 a second per bot.
+// A chat's spacing counts from the end of the previous send, and the bot's
+// window from the answers of the sends before (see pace.Window), so both
+// hold whatever the latency, and a fan-out runs at the bot's limit.
 const (
 	privateChatInterval = time.Second
 	groupInterval       = 3 * time.Second
-	botRate             = rate.Limit(28)
+	botLimit            = 30
 )
 
 // Options configure a Bot.
@@ -52,8 +52,8 @@ type Options struct {
 	PaidBroadcast bool
 }
 
-// paidRate stays under Telegram's 1,000 paid broadcasts a second.
-const paidRate = rate.Limit(950)
+// paidLimit is how many paid broadcasts Telegram takes a second.
+const paidLimit = 1000
 
 // Bot is a Telegram bot that posts articles.
 type Bot struct {
@@ -65,10 +65,10 @@ type Bot struct {
 	apiMu sync.Mutex
 	api   *tgbotapi.BotAPI
 
-	global *rate.Limiter
+	global *pace.Window
 	// paid paces paid broadcasts instead of global; nil when posts are
 	// not paid.
-	paid  *rate.Limiter
+	paid  *pace.Window
 	mu    sync.Mutex
 	chats map[string]*spacing
 	// started is when the bot was made. The process before this one may
@@ -96,9 +96,9 @@ func New(ctx context.Context, opts Options) *Bot {
 	}
 	// The endpoint is a Printf format: escape any % in the base URL.
 	endpoint := strings.ReplaceAll(strings.TrimSuffix(opts.APIURL, "/"), "%", "%%") + "/bot%s/%s"
-	var paid *rate.Limiter
+	var paid *pace.Window
 	if opts.PaidBroadcast {
-		paid = rate.NewLimiter(paidRate, 1)
+		paid = pace.NewWindow(paidLimit, time.Second)
 	}
 	return &Bot{
 		paid:     paid,
@@ -106,7 +106,7 @@ func New(ctx context.Context, opts Options) *Bot {
 		endpoint: endpoint,
 		client:   client,
 		log:      opts.Log,
-		global:   rate.NewLimiter(botRate, 1),
+		global:   pace.NewWindow(botLimit, time.Second),
 		chats:    make(map[string]*spacing),
 		started:  time.Now(),
 	}
@@ -201,21 +201,23 @@ func (b *Bot) sendMessage(ctx context.Context, chat string, m formatter.Telegram
 // (limiter: the bot's, or the paid broadcasts'), and returns the
 // library's client. The caller makes the call, then calls done to end the
 // chat's turn.
-func (b *Bot) turn(ctx context.Context, chat string, limiter *rate.Limiter) (api *tgbotapi.BotAPI, done func(), err error) {
-	pace := b.spacing(chat)
-	if err := pace.wait(ctx); err != nil {
+func (b *Bot) turn(ctx context.Context, chat string, limiter *pace.Window) (api *tgbotapi.BotAPI, done func(), err error) {
+	spacing := b.spacing(chat)
+	if err := spacing.wait(ctx); err != nil {
 		return nil, nil, err
 	}
-	if err := limiter.Wait(ctx); err != nil {
-		pace.done()
+	sent, err := limiter.Wait(ctx)
+	if err != nil {
+		spacing.done()
 		return nil, nil, err
 	}
 	api, err = b.connect()
 	if err != nil {
-		pace.done()
+		sent()
+		spacing.done()
 		return nil, nil, err
 	}
-	return api, pace.done, nil
+	return api, func() { sent(); spacing.done() }, nil
 }
 
 // spacing returns the pace of one chat: private chats take a message a

@@ -301,10 +301,13 @@ func (b *Bot) onCallback(ctx context.Context, api *tgbotapi.BotAPI, handler *bot
 		answer.Text = formatter.Truncate(strings.TrimSpace(reply.Notice+" "+reply.Text), 200)
 		answer.ShowAlert = true
 	}
-	if err := b.global.Wait(ctx); err != nil {
+	sent, err := b.global.Wait(ctx)
+	if err != nil {
 		return
 	}
-	if _, err := api.Request(answer); err != nil {
+	_, err = api.Request(answer)
+	sent()
+	if err != nil {
 		b.log.Warn("telegram answerCallbackQuery failed", "err", describe(err))
 		return
 	}
@@ -328,10 +331,12 @@ func (b *Bot) reply(ctx context.Context, api *tgbotapi.BotAPI, m *tgbotapi.Messa
 	}
 	defer pace.done()
 	for attempt := 1; ; attempt++ {
-		if err := b.global.Wait(ctx); err != nil {
+		sent, err := b.global.Wait(ctx)
+		if err != nil {
 			return
 		}
-		_, err := api.MakeRequest("sendMessage", params)
+		_, err = api.MakeRequest("sendMessage", params)
+		sent()
 		if err == nil {
 			b.log.Debug("telegram: command answered", "after", time.Since(received))
 			return

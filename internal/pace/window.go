@@ -1,0 +1,102 @@
+// Package pace keeps a client under a platform's rate limit whatever the
+// network's latency.
+package pace
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// Window lets at most N requests arrive at a server in any span of Per,
+// counted as the server counts them: by arrival. A request arrives after
+// it starts and before its answer comes back, so a request may start only
+// once the request N places before it has been answered for Per: then no
+// Per holds N+1 arrivals, however late or early each arrives, and a burst
+// runs at the limit less the round trip. It is safe for concurrent use.
+type Window struct {
+	n   int
+	per time.Duration
+
+	mu sync.Mutex
+	// slots holds the last n requests, oldest first: the time each was
+	// answered, or the zero time while it is in flight.
+	slots []*time.Time
+	// changed is closed when a request is answered.
+	changed chan struct{}
+}
+
+// NewWindow returns a Window of n requests per per.
+func NewWindow(n int, per time.Duration) *Window {
+	return &Window{n: max(n, 1), per: per, changed: make(chan struct{})}
+}
+
+// Wait waits until a request may start, and takes its place: the caller
+// must call the returned done once the answer is in (or the request
+// failed to go out). It returns ctx's error if ctx ends first.
+func (w *Window) Wait(ctx context.Context) (done func(), err error) {
+	for {
+		w.mu.Lock()
+		wait, ok := w.free(time.Now())
+		if ok {
+			slot := new(time.Time)
+			w.slots = append(w.slots, slot)
+			if len(w.slots) > w.n {
+				w.slots = w.slots[1:]
+			}
+			w.mu.Unlock()
+			return func() { w.answered(slot) }, nil
+		}
+		changed := w.changed
+		w.mu.Unlock()
+		if err := sleep(ctx, wait, changed); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// free reports whether a request may start at now, and otherwise how long
+// to wait (0: until a request in flight is answered). w.mu is held.
+func (w *Window) free(now time.Time) (time.Duration, bool) {
+	if len(w.slots) < w.n {
+		return 0, true
+	}
+	oldest := w.slots[0]
+	if oldest.IsZero() {
+		return 0, false
+	}
+	if wait := oldest.Add(w.per).Sub(now); wait > 0 {
+		return wait, false
+	}
+	return 0, true
+}
+
+// answered records that the request of slot was answered now.
+func (w *Window) answered(slot *time.Time) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !slot.IsZero() {
+		return
+	}
+	*slot = time.Now()
+	close(w.changed)
+	w.changed = make(chan struct{})
+}
+
+// sleep waits until changed is closed, or for wait when it is above 0, or
+// until ctx ends.
+func sleep(ctx context.Context, wait time.Duration, changed <-chan struct{}) error {
+	var timer <-chan time.Time
+	if wait > 0 {
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		timer = t.C
+	}
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-changed:
+	case <-timer:
+	}
+	return nil
+}

@@ -1,0 +1,77 @@
+package pace
+
+import (
+	"context"
+	"math/rand/v2"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestWindowNeverLetsTooManyArrive drives a Window with requests whose
+// arrival at the server is random between start and answer, and counts
+// arrivals in every span of Per, as a server's sliding window does.
+func TestWindowNeverLetsTooManyArrive(t *testing.T) {
+	const n, per = 10, 100 * time.Millisecond
+	w := NewWindow(n, per)
+	var (
+		mu       sync.Mutex
+		arrivals []time.Time
+		wg       sync.WaitGroup
+	)
+	for range 60 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			done, err := w.Wait(context.Background())
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			latency := time.Duration(rand.N(20)) * time.Millisecond
+			time.Sleep(time.Duration(rand.N(int64(latency) + 1)))
+			mu.Lock()
+			arrivals = append(arrivals, time.Now())
+			mu.Unlock()
+			time.Sleep(latency)
+			done()
+		}()
+	}
+	wg.Wait()
+	for i, a := range arrivals {
+		in := 0
+		for _, b := range arrivals {
+			if !b.Before(a) && b.Sub(a) < per {
+				in++
+			}
+		}
+		if in > n {
+			t.Fatalf("%d arrivals within %v of arrival %d, want at most %d", in, per, i, n)
+		}
+	}
+	if len(arrivals) != 60 {
+		t.Errorf("%d requests went, want 60", len(arrivals))
+	}
+}
+
+func TestWindowWaitEndsWithTheContext(t *testing.T) {
+	w := NewWindow(1, time.Hour)
+	done, err := w.Wait(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	done()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if _, err := w.Wait(ctx); err == nil {
+		t.Error("a second request within the hour was let through")
+	}
+}
+
+func BenchmarkWindowBurst(b *testing.B) {
+	w := NewWindow(1000, time.Millisecond)
+	for b.Loop() {
+		done, _ := w.Wait(context.Background())
+		done()
+	}
+}
