@@ -24,17 +24,26 @@ type Window struct {
 	slots []*time.Time
 	// changed is closed when a request is answered.
 	changed chan struct{}
+	// turn admits one waiter at a time, so that a fan-out of thousands of
+	// callers wakes one of them per answer, not all.
+	turn chan struct{}
 }
 
 // NewWindow returns a Window of n requests per per.
 func NewWindow(n int, per time.Duration) *Window {
-	return &Window{n: max(n, 1), per: per, changed: make(chan struct{})}
+	return &Window{n: max(n, 1), per: per, changed: make(chan struct{}), turn: make(chan struct{}, 1)}
 }
 
 // Wait waits until a request may start, and takes its place: the caller
 // must call the returned done once the answer is in (or the request
 // failed to go out). It returns ctx's error if ctx ends first.
 func (w *Window) Wait(ctx context.Context) (done func(), err error) {
+	select {
+	case w.turn <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-w.turn }()
 	for {
 		w.mu.Lock()
 		wait, ok := w.free(time.Now())
