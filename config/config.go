@@ -32,7 +32,9 @@ const Prefix = "HERALD"
 type Config struct {
 	Feeds        List          `desc:"Feed URLs to watch (RSS, Atom or JSON Feed), comma-separated."`
 	Database     string        `default:"herald.db" desc:"Where Herald keeps articles and its outbox: a SQLite file path. (postgres:// URLs are reserved for a later release.)"`
-	PollInterval time.Duration `split_words:"true" default:"2m" desc:"How often each feed is fetched (Go duration: 90s, 2m, 1h)."`
+	PollInterval time.Duration `split_words:"true" desc:"When set, pins how often each feed is fetched (Go duration: 90s, 2m, 1h), whatever the feed's rate or its server's cache headers. Unset, each feed is fetched as often as it publishes, between HERALD_POLL_MIN and HERALD_POLL_MAX."`
+	PollMin      time.Duration `split_words:"true" default:"1m" desc:"Shortest time between two fetches of a feed, for the busiest feeds, when HERALD_POLL_INTERVAL is not set."`
+	PollMax      time.Duration `split_words:"true" default:"1h" desc:"Longest time between two fetches of a feed, for quiet feeds, when HERALD_POLL_INTERVAL is not set, unless the feed's server asks for longer (Cache-Control, Expires, RSS ttl); it bounds how late a quiet feed's news can be."`
 	FeedTimeout  time.Duration `split_words:"true" default:"30s" desc:"How long one feed fetch may take before it counts as failed."`
 	Backlog      int           `default:"0" desc:"How many of a feed's newest items are posted when Herald first sees it; the rest count as already posted."`
 
@@ -44,9 +46,10 @@ type Config struct {
 	DiscordGuildID  string `split_words:"true" desc:"Register the slash commands in this server only, where they appear at once (for testing); empty registers them globally."`
 	DiscordAPIUrl   string `split_words:"true" default:"https://discord.com" desc:"Discord API base: REST at BASE/api/v9, gateway as BASE/api/v9/gateway names it."`
 
-	TelegramToken  string `split_words:"true" desc:"Telegram bot token from @BotFather. Without it Herald does not post to Telegram."`
-	TelegramChats  List   `split_words:"true" desc:"Telegram chats that receive every article: numeric chat IDs or @channel names, comma-separated."`
-	TelegramAPIUrl string `split_words:"true" default:"https://api.telegram.org" desc:"Telegram Bot API base: requests go to BASE/bot<token>/<method> (a self-hosted Bot API server works)."`
+	TelegramToken         string `split_words:"true" desc:"Telegram bot token from @BotFather. Without it Herald does not post to Telegram."`
+	TelegramChats         List   `split_words:"true" desc:"Telegram chats that receive every article: numeric chat IDs or @channel names, comma-separated."`
+	TelegramAPIUrl        string `split_words:"true" default:"https://api.telegram.org" desc:"Telegram Bot API base: requests go to BASE/bot<token>/<method> (a self-hosted Bot API server works)."`
+	TelegramPaidBroadcast bool   `split_words:"true" default:"false" desc:"Send posts as Telegram paid broadcasts (allow_paid_broadcast): up to 1,000 messages a second instead of 30, and each message COSTS the bot's owner Telegram Stars. Off by default."`
 
 	Routes   string `desc:"Routes: which articles go to which Discord channel or Telegram chat, filtered by topic, keyword, regular expression or feed, posted at once or in digests, with quiet hours and caps; entries separated by ';'. See the README section Routes."`
 	Timezone string `default:"UTC" desc:"IANA time zone (Europe/Berlin, America/New_York) in which digest times and quiet hours are read."`
@@ -193,8 +196,17 @@ func (c Config) Validate() Errors {
 	case strings.Contains(c.Database, "://"):
 		bad("DATABASE", "%q: want a SQLite file path such as herald.db", c.Database)
 	}
-	if c.PollInterval < time.Second {
-		bad("POLL_INTERVAL", "%s is too short: use at least 1s (2m is kind to publishers)", c.PollInterval)
+	if c.PollInterval != 0 && c.PollInterval < time.Second {
+		bad("POLL_INTERVAL", "%s is too short: use at least 1s (2m is kind to publishers), or unset it to adapt to each feed's rate", c.PollInterval)
+	}
+	if c.PollMin < time.Second {
+		bad("POLL_MIN", "%s is too short: use at least 1s (1m is kind to publishers)", c.PollMin)
+	}
+	if c.PollMax < time.Second {
+		bad("POLL_MAX", "%s is too short: use at least 1s (1h fetches a quiet feed 24 times a day)", c.PollMax)
+	}
+	if c.PollMin >= time.Second && c.PollMax >= time.Second && c.PollMin > c.PollMax {
+		bad("POLL_MIN", "%s is longer than HERALD_POLL_MAX (%s): the shortest time between fetches must not exceed the longest", c.PollMin, c.PollMax)
 	}
 	if c.FeedTimeout < time.Second/10 {
 		bad("FEED_TIMEOUT", "%s is too short: use at least 100ms (30s suits slow publishers)", c.FeedTimeout)
@@ -294,6 +306,37 @@ func (c Config) routes() (*time.Location, []route.Rule, Errors) {
 		bad("TELEGRAM_TOKEN", "is empty, but HERALD_ROUTES routes to Telegram chats: give the bot token")
 	}
 	return loc, rules, errs
+}
+
+// Polling is how often feeds are fetched. With HERALD_POLL_INTERVAL set,
+// interval is it and policy is zero: every feed is fetched every interval.
+// Unset, interval is zero and policy adapts each feed's period to its
+// publishing rate within [HERALD_POLL_MIN, HERALD_POLL_MAX]. They are
+// poll.Watcher's Interval and Policy.
+func (c Config) Polling() (interval time.Duration, policy schedule.PollPolicy) {
+	if c.PollInterval > 0 {
+		return c.PollInterval, schedule.PollPolicy{}
+	}
+	return 0, schedule.PollPolicy{Min: c.PollMin, Max: c.PollMax}
+}
+
+// PollEvery is the shortest time between two fetches of a feed:
+// HERALD_POLL_INTERVAL when set, HERALD_POLL_MIN otherwise.
+func (c Config) PollEvery() time.Duration {
+	if c.PollInterval > 0 {
+		return c.PollInterval
+	}
+	return c.PollMin
+}
+
+// PollSummary says how often feeds are fetched, for logs and reports:
+// "1m0s" when HERALD_POLL_INTERVAL pins it, "1m0s to 1h0m0s, as each feed
+// publishes" otherwise.
+func (c Config) PollSummary() string {
+	if c.PollInterval > 0 {
+		return c.PollInterval.String()
+	}
+	return c.PollMin.String() + " to " + c.PollMax.String() + ", as each feed publishes"
 }
 
 // Location is the time zone HERALD_TIMEZONE names, in which digest times

@@ -11,6 +11,7 @@ import (
 	_ "time/tzdata"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/schedule"
 )
 
 // clearEnv unsets every HERALD_ variable for the test.
@@ -37,7 +38,7 @@ func TestLoadDefaultsAndLists(t *testing.T) {
 	if got := strings.Join(c.Feeds, "|"); got != "https://a.example/rss|https://b.example/atom.xml" {
 		t.Errorf("feeds = %q", got)
 	}
-	if c.Database != "herald.db" || c.PollInterval != 2*time.Minute || c.Backlog != 0 ||
+	if c.Database != "herald.db" || c.PollInterval != 0 || c.PollMin != time.Minute || c.PollMax != time.Hour || c.Backlog != 0 ||
 		c.DiscordAPIUrl != "https://discord.com" || c.TelegramAPIUrl != "https://api.telegram.org" ||
 		c.FeedTimeout != 30*time.Second || c.LogLevel != "info" || c.LogFormat != "text" ||
 		!c.Commands || c.MaxFollows != 50 || c.DiscordGuildID != "" {
@@ -159,6 +160,11 @@ func TestLoadErrors(t *testing.T) {
 		{"negative backlog", map[string]string{"HERALD_BACKLOG": "-1"}, "HERALD_BACKLOG", "negative"},
 		{"postgres", map[string]string{"HERALD_DATABASE": "postgres://localhost/herald"}, "HERALD_DATABASE", "not supported yet"},
 		{"tiny interval", map[string]string{"HERALD_POLL_INTERVAL": "10ms"}, "HERALD_POLL_INTERVAL", "too short"},
+		{"negative interval", map[string]string{"HERALD_POLL_INTERVAL": "-1m"}, "HERALD_POLL_INTERVAL", "too short"},
+		{"zero poll min", map[string]string{"HERALD_POLL_MIN": "0"}, "HERALD_POLL_MIN", "too short"},
+		{"tiny poll max", map[string]string{"HERALD_POLL_MAX": "500ms"}, "HERALD_POLL_MAX", "too short"},
+		{"bad poll max", map[string]string{"HERALD_POLL_MAX": "hourly"}, "HERALD_POLL_MAX", `"hourly" is not a Go duration`},
+		{"poll min over max", map[string]string{"HERALD_POLL_MIN": "2h"}, "HERALD_POLL_MIN", "longer than HERALD_POLL_MAX (1h0m0s)"},
 		{"discord channel", map[string]string{"HERALD_DISCORD_TOKEN": "x", "HERALD_DISCORD_CHANNELS": "#news"}, "HERALD_DISCORD_CHANNELS", "not a Discord channel ID"},
 		{"channels without token", map[string]string{"HERALD_DISCORD_CHANNELS": "123"}, "HERALD_DISCORD_TOKEN", "is empty"},
 		{"telegram chat", map[string]string{"HERALD_TELEGRAM_TOKEN": "x", "HERALD_TELEGRAM_CHATS": "news room"}, "HERALD_TELEGRAM_CHATS", "not a Telegram chat"},
@@ -222,18 +228,19 @@ func TestUsageListsEveryVariable(t *testing.T) {
 	}
 	out := sb.String()
 	for _, key := range []string{
-		"HERALD_FEEDS", "HERALD_DATABASE", "HERALD_POLL_INTERVAL", "HERALD_FEED_TIMEOUT", "HERALD_BACKLOG",
+		"HERALD_FEEDS", "HERALD_DATABASE", "HERALD_POLL_INTERVAL", "HERALD_POLL_MIN", "HERALD_POLL_MAX", "HERALD_FEED_TIMEOUT", "HERALD_BACKLOG",
 		"HERALD_COMMANDS", "HERALD_MAX_FOLLOWS", "HERALD_DISCORD_GUILD_ID",
 		"HERALD_DISCORD_TOKEN", "HERALD_DISCORD_CHANNELS", "HERALD_DISCORD_API_URL",
 		"HERALD_TELEGRAM_TOKEN", "HERALD_TELEGRAM_CHATS", "HERALD_TELEGRAM_API_URL",
 		"HERALD_HTTP_ADDR", "HERALD_LOG_LEVEL", "HERALD_LOG_FORMAT",
 		"HERALD_ROUTES", "HERALD_TIMEZONE", "HERALD_EDIT_WINDOW", "HERALD_DELETE_RETRACTED",
+		"HERALD_TELEGRAM_PAID_BROADCAST",
 	} {
 		if !strings.Contains(out, key+" ") {
 			t.Errorf("usage lacks %s", key)
 		}
 	}
-	if len(Keys()) != 21 {
+	if len(Keys()) != 24 {
 		t.Errorf("Keys() = %v: a new variable needs a line in this test and in the README", Keys())
 	}
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n")[1:] {
@@ -276,5 +283,48 @@ func TestTokenWithoutTargetsWarnsOnlyWithoutCommands(t *testing.T) {
 	c.Commands = false
 	if ws := strings.Join(c.Warnings(), "\n"); !strings.Contains(ws, "nothing will be posted to Telegram") {
 		t.Errorf("a bot that can post nowhere did not warn: %q", ws)
+	}
+}
+
+func TestPolling(t *testing.T) {
+	tests := []struct {
+		name         string
+		env          map[string]string
+		wantInterval time.Duration
+		wantPolicy   schedule.PollPolicy
+		wantEvery    time.Duration
+		wantSummary  string
+	}{
+		{"defaults adapt", nil, 0, schedule.PollPolicy{Min: time.Minute, Max: time.Hour}, time.Minute, "1m0s to 1h0m0s, as each feed publishes"},
+		{"bounds set", map[string]string{"HERALD_POLL_MIN": "30s", "HERALD_POLL_MAX": "2h"}, 0,
+			schedule.PollPolicy{Min: 30 * time.Second, Max: 2 * time.Hour}, 30 * time.Second, "30s to 2h0m0s, as each feed publishes"},
+		{"equal bounds", map[string]string{"HERALD_POLL_MIN": "5m", "HERALD_POLL_MAX": "5m"}, 0,
+			schedule.PollPolicy{Min: 5 * time.Minute, Max: 5 * time.Minute}, 5 * time.Minute, "5m0s to 5m0s, as each feed publishes"},
+		{"interval pins", map[string]string{"HERALD_POLL_INTERVAL": "1s"}, time.Second, schedule.PollPolicy{}, time.Second, "1s"},
+		{"interval pins, bounds ignored", map[string]string{"HERALD_POLL_INTERVAL": "2m", "HERALD_POLL_MIN": "10s"}, 2 * time.Minute,
+			schedule.PollPolicy{}, 2 * time.Minute, "2m0s"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clearEnv(t)
+			t.Setenv("HERALD_FEEDS", "https://a.example/rss")
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			c, err := Load()
+			if err != nil {
+				t.Fatal(err)
+			}
+			interval, policy := c.Polling()
+			if interval != tt.wantInterval || policy != tt.wantPolicy {
+				t.Errorf("Polling() = %v, %+v; want %v, %+v", interval, policy, tt.wantInterval, tt.wantPolicy)
+			}
+			if got := c.PollEvery(); got != tt.wantEvery {
+				t.Errorf("PollEvery() = %v, want %v", got, tt.wantEvery)
+			}
+			if got := c.PollSummary(); got != tt.wantSummary {
+				t.Errorf("PollSummary() = %q, want %q", got, tt.wantSummary)
+			}
+		})
 	}
 }

@@ -91,6 +91,9 @@ type Result struct {
 	// ETag and LastModified are the validators to send next time.
 	ETag         string
 	LastModified string
+	// Freshness is what the server said about how soon the feed may
+	// change: its caching headers and the RSS channel's ttl.
+	Freshness Freshness
 }
 
 // StatusError is an HTTP answer other than success or 304.
@@ -124,7 +127,8 @@ func (f *Fetcher) Fetch(ctx context.Context, url string, prev herald.FeedState) 
 	if err != nil {
 		return Result{}, fmt.Errorf("feed %s: %w", url, err)
 	}
-	res := Result{ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified")}
+	res := Result{ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified"),
+		Freshness: freshness(resp.Header, time.Now())}
 	if resp.StatusCode == http.StatusNotModified {
 		res.NotModified = true
 		if res.ETag == "" {
@@ -140,6 +144,7 @@ func (f *Fetcher) Fetch(ctx context.Context, url string, prev herald.FeedState) 
 		return Result{}, fmt.Errorf("feed %s: %w", url, err)
 	}
 	resolveLinks(res.Feed, documentBase(resp))
+	res.Freshness.TTL = rssTTL(body)
 	return res, nil
 }
 

@@ -1,5 +1,6 @@
-// Package poll watches feeds: it fetches each one every interval, turns its
-// items into articles and records them, with their deliveries, in the store.
+// Package poll watches feeds: it fetches each one every interval, or as
+// often as the feed publishes, turns its items into articles and records
+// them, with their deliveries, in the store.
 package poll
 
 import (
@@ -21,14 +22,24 @@ import (
 	"github.com/heraldhq/herald/feed"
 	"github.com/heraldhq/herald/pages"
 	"github.com/heraldhq/herald/route"
+	"github.com/heraldhq/herald/schedule"
 )
 
 // Watcher polls a set of feeds into the store.
 type Watcher struct {
-	// Feeds are the feed URLs to watch.
+	// Feeds are the feed URLs to watch; a URL listed twice is fetched
+	// once.
 	Feeds []string
-	// Interval is the time between two fetches of a feed.
+	// Interval is the time between two fetches of a feed, when Policy is
+	// not set (see Period).
 	Interval time.Duration
+	// Policy, when its Max is set, adapts the time between two fetches of
+	// each feed to how often the feed publishes, within [Policy.Min,
+	// Policy.Max], and never sooner than its server asks (see
+	// schedule.NextFetch). The first fetch of a feed since start is then
+	// not conditional, so that its items give its rate; a 304 keeps the
+	// rate read before. Interval is then unused.
+	Policy schedule.PollPolicy
 	// Backlog is how many of a feed's newest items are posted when it is
 	// first seen.
 	Backlog int
@@ -66,15 +77,22 @@ type Watcher struct {
 	hosts hostGate
 }
 
-// Run polls every feed at once, then every Interval, until ctx is
-// cancelled. Each feed polls on its own: a feed's failure, or even a panic
-// in its poll, is logged and never stops or delays the others. A failing
-// feed is tried again after a Backoff; a feed whose server answers 410 Gone
-// is not fetched again (see GonePrefix). Run returns when ctx is cancelled
-// or no feed is left to poll.
+// Run polls every feed at once, then every Interval or as Policy decides,
+// until ctx is cancelled; a URL listed twice in Feeds is polled once. Each
+// feed polls on its own: a feed's failure, or even a panic in its poll, is
+// logged and never stops or delays the others. A failing feed is tried
+// again after a Backoff from its current period; a 304 Not Modified keeps
+// the rate read from the feed's items before. A feed whose server answers
+// 410 Gone is not fetched again (see GonePrefix). Run returns when ctx is
+// cancelled or no feed is left to poll.
 func (w *Watcher) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
+	listed := make(map[string]bool, len(w.Feeds))
 	for _, url := range w.Feeds {
+		if listed[url] {
+			continue
+		}
+		listed[url] = true
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -92,17 +110,35 @@ func (w *Watcher) watch(ctx context.Context, url string) {
 	// Each feed's period is shortened by a stable offset derived from its
 	// URL: many feeds spread over the interval instead of being fetched in
 	// step, restarts do not stampede, and no feed waits longer than one
-	// interval.
+	// interval. With a Policy, the period follows the feed's rate, and a
+	// failure backs off from the last one.
+	adaptive := w.Policy.Max > 0
 	period := Period(url, w.Interval)
+	if adaptive {
+		period = max(w.Policy.Min, time.Second)
+	}
+	var last fetched
 	failures := 0
 	for {
 		started := w.now()
-		err := w.pollSafely(ctx, url)
+		// With a Policy, the first fetch since start asks for the whole
+		// feed: a 304 would leave its publishing rate unknown.
+		got, err := w.pollSafely(ctx, url, adaptive && !last.ok)
 		if ctx.Err() != nil {
 			return
 		}
 		var wait time.Duration
 		switch {
+		case err == nil && adaptive:
+			failures = 0
+			last = last.update(got)
+			last.ok = true
+			next := schedule.NextFetch(started, schedule.FeedHistory{
+				URL: url, Published: last.published, Floor: last.freshness.Floor(),
+			}, w.Policy)
+			period = next.Sub(started)
+			wait = max(0, next.Sub(w.now()))
+			w.Log.Debug("feed scheduled", "feed", url, "next_fetch", next.UTC().Format(time.RFC3339), "period", period)
 		case err == nil:
 			failures = 0
 			wait = max(0, period-w.now().Sub(started))
@@ -137,15 +173,39 @@ func (w *Watcher) logFailure(ctx context.Context, url string, err error, failure
 	w.Log.Log(ctx, level, msg, attrs...)
 }
 
+// fetched is what a successful poll learnt about when its feed may change.
+type fetched struct {
+	// ok is true once a poll of the feed succeeded since start.
+	ok bool
+	// notModified is true when the server answered 304.
+	notModified bool
+	// published are the publish times of the feed's dated items.
+	published []time.Time
+	freshness feed.Freshness
+}
+
+// update returns what is known of a feed after the poll got: a 304 keeps
+// the items' publish times and the RSS ttl read before.
+func (f fetched) update(got fetched) fetched {
+	if !got.notModified {
+		return got
+	}
+	got.published = f.published
+	if got.freshness.TTL == 0 {
+		got.freshness.TTL = f.freshness.TTL
+	}
+	return got
+}
+
 // pollSafely polls the feed once, turning a panic into an error.
-func (w *Watcher) pollSafely(ctx context.Context, url string) (err error) {
+func (w *Watcher) pollSafely(ctx context.Context, url string, whole bool) (got fetched, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = &panicError{value: r, stack: debug.Stack()}
 		}
 	}()
-	_, err = w.Poll(ctx, url)
-	return err
+	_, got, err = w.poll(ctx, url, whole)
+	return got, err
 }
 
 func (w *Watcher) sleep(ctx context.Context, d time.Duration) error {
@@ -190,20 +250,31 @@ func (w *Watcher) fetch(ctx context.Context, url string, state herald.FeedState)
 // slot. A fetch that fails is saved as the feed's LastError; one answered
 // 410 Gone is saved with GonePrefix and returned wrapping ErrGone.
 func (w *Watcher) Poll(ctx context.Context, url string) (herald.IngestResult, error) {
+	result, _, err := w.poll(ctx, url, false)
+	return result, err
+}
+
+// poll is Poll, also returning what the fetch said about when the feed
+// may change. With whole set, the fetch is not conditional.
+func (w *Watcher) poll(ctx context.Context, url string, whole bool) (herald.IngestResult, fetched, error) {
 	now := w.now()
 	state, err := w.Store.FeedState(ctx, url)
 	firstSight := errors.Is(err, herald.ErrNotFound)
 	if err != nil && !firstSight {
-		return herald.IngestResult{}, fmt.Errorf("read feed state: %w", err)
+		return herald.IngestResult{}, fetched{}, fmt.Errorf("read feed state: %w", err)
 	}
 	lastFetch := state.LastFetch
 	state.URL = url
 	state.LastFetch = now
 
-	res, err := w.fetch(ctx, url, state)
+	ask := state
+	if whole {
+		ask.ETag, ask.LastModified = "", ""
+	}
+	res, err := w.fetch(ctx, url, ask)
 	if err != nil {
 		if ctx.Err() != nil {
-			return herald.IngestResult{}, err
+			return herald.IngestResult{}, fetched{}, err
 		}
 		state.LastError = err.Error()
 		if se, ok := statusOf(err); ok && se.Code == http.StatusGone {
@@ -213,19 +284,25 @@ func (w *Watcher) Poll(ctx context.Context, url string) (herald.IngestResult, er
 		if serr := w.Store.SaveFeedState(ctx, state); serr != nil {
 			w.Log.Error("save feed state", "feed", url, "err", serr)
 		}
-		return herald.IngestResult{}, err
+		return herald.IngestResult{}, fetched{}, err
 	}
 	state.LastError = ""
 	state.ETag, state.LastModified = res.ETag, res.LastModified
+	got := fetched{notModified: res.NotModified, freshness: res.Freshness}
 	if res.NotModified {
 		w.Log.Debug("feed not modified", "feed", url)
-		return herald.IngestResult{}, w.Store.SaveFeedState(ctx, state)
+		return herald.IngestResult{}, got, w.Store.SaveFeedState(ctx, state)
 	}
 
 	articles := items(res.Feed, url)
+	for _, a := range articles {
+		if !a.Published.IsZero() {
+			got.published = append(got.published, a.Published)
+		}
+	}
 	changed, err := w.changed(ctx, url, articles)
 	if err != nil {
-		return herald.IngestResult{}, err
+		return herald.IngestResult{}, fetched{}, err
 	}
 	pagesRead := 0
 	if w.Pages != nil {
@@ -234,15 +311,15 @@ func (w *Watcher) Poll(ctx context.Context, url string) (herald.IngestResult, er
 	date(articles, now)
 	follows, err := w.Store.ActiveFollows(ctx)
 	if err != nil {
-		return herald.IngestResult{}, fmt.Errorf("read follows: %w", err)
+		return herald.IngestResult{}, fetched{}, fmt.Errorf("read follows: %w", err)
 	}
 	paused, err := w.Store.PausedTargets(ctx)
 	if err != nil {
-		return herald.IngestResult{}, fmt.Errorf("read paused targets: %w", err)
+		return herald.IngestResult{}, fetched{}, fmt.Errorf("read paused targets: %w", err)
 	}
 	moves, err := w.Store.Moves(ctx)
 	if err != nil {
-		return herald.IngestResult{}, fmt.Errorf("read moved chats: %w", err)
+		return herald.IngestResult{}, fetched{}, fmt.Errorf("read moved chats: %w", err)
 	}
 	rules := slices.Clone(w.Rules)
 	for _, t := range w.Targets {
@@ -251,13 +328,13 @@ func (w *Watcher) Poll(ctx context.Context, url string) (herald.IngestResult, er
 	router := route.NewRouter(route.Config{Rules: rules, Follows: follows, Paused: paused, Moves: moves})
 	result, err := w.Store.Ingest(ctx, url, articles, router.Route, w.Backlog)
 	if err != nil {
-		return result, fmt.Errorf("record articles: %w", err)
+		return result, fetched{}, fmt.Errorf("record articles: %w", err)
 	}
 	if w.Pages != nil {
 		w.seen.add(url, articles, now)
 	}
 	if err := w.Store.SaveFeedState(ctx, state); err != nil {
-		return result, fmt.Errorf("save feed state: %w", err)
+		return result, fetched{}, fmt.Errorf("save feed state: %w", err)
 	}
 	level := slog.LevelDebug
 	if result.New > 0 || result.FirstSight || result.Corrected > 0 {
@@ -270,7 +347,7 @@ func (w *Watcher) Poll(ctx context.Context, url string) (herald.IngestResult, er
 	if (result.Deliveries > 0 || result.Edits > 0 || deletions > 0) && w.Notify != nil {
 		w.Notify()
 	}
-	return result, nil
+	return result, got, nil
 }
 
 // changed returns the indexes of the articles the store knows from feed

@@ -73,7 +73,7 @@ func run(ctx context.Context, cfg config.Config, clock herald.Clock, stdout io.W
 	for p, s := range senders {
 		senders[p] = au.sender(p, reg.Sender(p, s))
 	}
-	feeds := newFeedHealth(cfg.Feeds, started, cfg.PollInterval+cfg.FeedTimeout)
+	feeds := newFeedHealth(cfg.Feeds, started, cfg.PollEvery()+cfg.FeedTimeout)
 
 	targets := cfg.Targets()
 	names := make([]string, len(targets))
@@ -81,7 +81,7 @@ func run(ctx context.Context, cfg config.Config, clock herald.Clock, stdout io.W
 		names[i] = t.String()
 	}
 	log.Info("herald started", "version", version(), "feeds", len(cfg.Feeds), "targets", names,
-		"database", cfg.Database, "poll_interval", cfg.PollInterval, "backlog", cfg.Backlog)
+		"database", cfg.Database, "poll", cfg.PollSummary(), "backlog", cfg.Backlog)
 	if paused, err := st.PausedTargets(ctx); err == nil {
 		for _, t := range targets {
 			if reason, ok := paused[t]; ok {
@@ -105,6 +105,7 @@ func run(ctx context.Context, cfg config.Config, clock herald.Clock, stdout io.W
 		log.Info("no bot token configured: posts are printed to standard output (set HERALD_DISCORD_TOKEN or HERALD_TELEGRAM_TOKEN to post)")
 	}
 
+	interval, policy := cfg.Polling()
 	d := dispatch.New(st, senders, log, dispatch.Options{
 		Clock:      clock,
 		Plan:       planner(ctx, st, byTarget, cfg.Location(), log),
@@ -112,7 +113,8 @@ func run(ctx context.Context, cfg config.Config, clock herald.Clock, stdout io.W
 	})
 	w := &poll.Watcher{
 		Feeds:       cfg.Feeds,
-		Interval:    cfg.PollInterval,
+		Interval:    interval,
+		Policy:      policy,
 		Backlog:     cfg.Backlog,
 		Rules:       rules,
 		Retractions: cfg.DeleteRetracted,
@@ -130,7 +132,7 @@ func run(ctx context.Context, cfg config.Config, clock herald.Clock, stdout io.W
 	if cfg.HTTPAddr != "" {
 		ready := &readiness{store: st, auth: au, feeds: feeds, now: time.Now}
 		wg.Add(2)
-		go func() { defer wg.Done(); au.run(ctx, min(cfg.PollInterval, time.Minute)) }()
+		go func() { defer wg.Done(); au.run(ctx, min(cfg.PollEvery(), time.Minute)) }()
 		go func() { defer wg.Done(); serveHTTP(ctx, cfg.HTTPAddr, log, ready, reg.Handler()) }()
 	}
 	wg.Wait()
@@ -187,7 +189,11 @@ func platforms(ctx, listenCtx context.Context, cfg config.Config, st herald.Stor
 		closers = append(closers, func() { stopGateway(); <-opened; bot.Close() })
 	}
 	if cfg.TelegramToken != "" {
-		bot := telegram.New(ctx, telegram.Options{Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIUrl, Log: log})
+		bot := telegram.New(ctx, telegram.Options{Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIUrl, Log: log,
+			PaidBroadcast: cfg.TelegramPaidBroadcast})
+		if cfg.TelegramPaidBroadcast {
+			log.Warn("HERALD_TELEGRAM_PAID_BROADCAST is on: every Telegram post is a paid broadcast and costs Telegram Stars")
+		}
 		me, err := bot.Me(ctx)
 		switch {
 		case telegram.IsUnauthorized(err):

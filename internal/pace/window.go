@@ -12,8 +12,11 @@ import (
 // counted as the server counts them: by arrival. A request arrives after
 // it starts and before its answer comes back, so a request may start only
 // once the request N places before it has been answered for Per: then no
-// Per holds N+1 arrivals, however late or early each arrives, and a burst
-// runs at the limit less the round trip. It is safe for concurrent use.
+// Per holds N+1 arrivals, however late or early each arrives. Starts are
+// also spread Per/N apart, so that a burst runs evenly at the limit, less
+// the round trip, with few requests in flight at any time: a crash then
+// leaves few requests whose outcome is unknown. It is safe for concurrent
+// use.
 type Window struct {
 	n   int
 	per time.Duration
@@ -22,6 +25,8 @@ type Window struct {
 	// slots holds the last n requests, oldest first: the time each was
 	// answered, or the zero time while it is in flight.
 	slots []*time.Time
+	// last is when the latest request started.
+	last time.Time
 	// changed is closed when a request is answered.
 	changed chan struct{}
 	// turn admits one waiter at a time, so that a fan-out of thousands of
@@ -46,8 +51,10 @@ func (w *Window) Wait(ctx context.Context) (done func(), err error) {
 	defer func() { <-w.turn }()
 	for {
 		w.mu.Lock()
-		wait, ok := w.free(time.Now())
+		now := time.Now()
+		wait, ok := w.free(now)
 		if ok {
+			w.last = now
 			slot := new(time.Time)
 			w.slots = append(w.slots, slot)
 			if len(w.slots) > w.n {
@@ -67,6 +74,9 @@ func (w *Window) Wait(ctx context.Context) (done func(), err error) {
 // free reports whether a request may start at now, and otherwise how long
 // to wait (0: until a request in flight is answered). w.mu is held.
 func (w *Window) free(now time.Time) (time.Duration, bool) {
+	if gap := w.last.Add(w.per / time.Duration(w.n)).Sub(now); gap > 0 {
+		return gap, false
+	}
 	if len(w.slots) < w.n {
 		return 0, true
 	}

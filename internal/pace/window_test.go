@@ -75,3 +75,22 @@ func BenchmarkWindowBurst(b *testing.B) {
 		done()
 	}
 }
+
+func TestWindowSpreadsABurst(t *testing.T) {
+	const n, per = 5, 100 * time.Millisecond
+	w := NewWindow(n, per)
+	var starts []time.Time
+	for range 4 {
+		done, err := w.Wait(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		starts = append(starts, time.Now())
+		done()
+	}
+	for i := 1; i < len(starts); i++ {
+		if gap := starts[i].Sub(starts[i-1]); gap < per/n {
+			t.Errorf("start %d came %v after the one before, want at least %v", i, gap, per/n)
+		}
+	}
+}
