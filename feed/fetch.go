@@ -14,6 +14,7 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/websub"
 )
 
 // Defaults for a Fetcher's limits.
@@ -94,6 +95,12 @@ type Result struct {
 	// Freshness is what the server said about how soon the feed may
 	// change: its caching headers and the RSS channel's ttl.
 	Freshness Freshness
+	// Hub and Self are the WebSub hub the feed advertises, in its Link
+	// headers or its body, and the topic to subscribe to at the hub: its
+	// rel="self" URL, or the address it was served from after redirects.
+	// Both are empty when no hub is advertised and when NotModified.
+	Hub  string
+	Self string
 }
 
 // StatusError is an HTTP answer other than success or 304.
@@ -145,6 +152,9 @@ func (f *Fetcher) Fetch(ctx context.Context, url string, prev herald.FeedState) 
 	}
 	resolveLinks(res.Feed, documentBase(resp))
 	res.Freshness.TTL = rssTTL(body)
+	if hub, self, ok := websub.Discover(resp.Header, body, resp.Request.URL.String()); ok {
+		res.Hub, res.Self = hub, self
+	}
 	return res, nil
 }
 

@@ -13,10 +13,10 @@ import (
 // it starts and before its answer comes back, so a request may start only
 // once the request N places before it has been answered for Per: then no
 // Per holds N+1 arrivals, however late or early each arrives. Starts are
-// also spread Per/N apart, so that a burst runs evenly at the limit, less
-// the round trip, with few requests in flight at any time: a crash then
-// leaves few requests whose outcome is unknown. It is safe for concurrent
-// use.
+// also spread at least Per/2N apart, so that a burst runs evenly, at the
+// limit less the round trip, with few requests in flight at any time: a
+// crash then leaves few requests whose outcome is unknown. It is safe for
+// concurrent use.
 type Window struct {
 	n   int
 	per time.Duration
@@ -74,7 +74,7 @@ func (w *Window) Wait(ctx context.Context) (done func(), err error) {
 // free reports whether a request may start at now, and otherwise how long
 // to wait (0: until a request in flight is answered). w.mu is held.
 func (w *Window) free(now time.Time) (time.Duration, bool) {
-	if gap := w.last.Add(w.per / time.Duration(w.n)).Sub(now); gap > 0 {
+	if gap := w.last.Add(w.gap()).Sub(now); gap > 0 {
 		return gap, false
 	}
 	if len(w.slots) < w.n {
@@ -89,6 +89,11 @@ func (w *Window) free(now time.Time) (time.Duration, bool) {
 	}
 	return 0, true
 }
+
+// gap is the least time between two starts: half the even spacing of N
+// per Per, so that the window, not the gap, sets the pace of a burst, and
+// still few requests are in flight at once.
+func (w *Window) gap() time.Duration { return w.per / time.Duration(2*w.n) }
 
 // answered records that the request of slot was answered now.
 func (w *Window) answered(slot *time.Time) {
