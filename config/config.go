@@ -57,7 +57,8 @@ type Config struct {
 	EditWindow      time.Duration `split_words:"true" default:"48h" desc:"How long after posting a post is edited when its article is corrected; 0 turns edits off."`
 	DeleteRetracted bool          `split_words:"true" default:"false" desc:"Delete the posts of an article that left its feed and whose page answers 404 or 410."`
 
-	HTTPAddr  string `split_words:"true" default:"127.0.0.1:8080" desc:"Address of the HTTP server for /healthz, /readyz and /metrics; empty turns it off."`
+	HTTPAddr  string `split_words:"true" default:"127.0.0.1:8080" desc:"Address of the HTTP server for /healthz, /readyz, /metrics and the WebSub callbacks; empty turns it off."`
+	PublicURL string `split_words:"true" desc:"The base URL at which WebSub hubs reach HERALD_HTTP_ADDR (https://herald.example.org): set, Herald subscribes to the hubs feeds advertise and posts what they push within seconds; empty, feeds are only polled."`
 	LogLevel  string `split_words:"true" default:"info" desc:"Log level: debug, info, warn or error."`
 	LogFormat string `split_words:"true" default:"text" desc:"Log format: text or json. Logs go to standard error."`
 
@@ -227,6 +228,14 @@ func (c Config) Validate() Errors {
 	}
 	if len(c.DiscordChannels) > 0 && c.DiscordToken == "" {
 		bad("DISCORD_TOKEN", "is empty, but HERALD_DISCORD_CHANNELS names channels: give the bot token")
+	}
+	if c.PublicURL != "" {
+		switch {
+		case !isHTTPURL(c.PublicURL):
+			bad("PUBLIC_URL", "%q is not an http(s) URL", c.PublicURL)
+		case c.HTTPAddr == "":
+			bad("PUBLIC_URL", "needs HERALD_HTTP_ADDR, where the hubs' callbacks are served")
+		}
 	}
 	if !isHTTPURL(c.DiscordAPIUrl) {
 		bad("DISCORD_API_URL", "%q is not an http(s) URL", c.DiscordAPIUrl)

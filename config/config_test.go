@@ -170,6 +170,8 @@ func TestLoadErrors(t *testing.T) {
 		{"telegram chat", map[string]string{"HERALD_TELEGRAM_TOKEN": "x", "HERALD_TELEGRAM_CHATS": "news room"}, "HERALD_TELEGRAM_CHATS", "not a Telegram chat"},
 		{"chats without token", map[string]string{"HERALD_TELEGRAM_CHATS": "@newsroom"}, "HERALD_TELEGRAM_TOKEN", "is empty"},
 		{"api url", map[string]string{"HERALD_TELEGRAM_API_URL": "localhost:8081"}, "HERALD_TELEGRAM_API_URL", "not an http(s) URL"},
+		{"public url", map[string]string{"HERALD_PUBLIC_URL": "herald.example.org"}, "HERALD_PUBLIC_URL", "not an http(s) URL"},
+		{"public url without http", map[string]string{"HERALD_PUBLIC_URL": "https://herald.example.org", "HERALD_HTTP_ADDR": ""}, "HERALD_PUBLIC_URL", "needs HERALD_HTTP_ADDR"},
 		{"log level", map[string]string{"HERALD_LOG_LEVEL": "loud"}, "HERALD_LOG_LEVEL", "want debug, info, warn or error"},
 		{"commands", map[string]string{"HERALD_COMMANDS": "maybe"}, "HERALD_COMMANDS", "true or false"},
 		{"max follows", map[string]string{"HERALD_MAX_FOLLOWS": "0"}, "HERALD_MAX_FOLLOWS", "too few"},
@@ -234,13 +236,13 @@ func TestUsageListsEveryVariable(t *testing.T) {
 		"HERALD_TELEGRAM_TOKEN", "HERALD_TELEGRAM_CHATS", "HERALD_TELEGRAM_API_URL",
 		"HERALD_HTTP_ADDR", "HERALD_LOG_LEVEL", "HERALD_LOG_FORMAT",
 		"HERALD_ROUTES", "HERALD_TIMEZONE", "HERALD_EDIT_WINDOW", "HERALD_DELETE_RETRACTED",
-		"HERALD_TELEGRAM_PAID_BROADCAST",
+		"HERALD_TELEGRAM_PAID_BROADCAST", "HERALD_PUBLIC_URL",
 	} {
 		if !strings.Contains(out, key+" ") {
 			t.Errorf("usage lacks %s", key)
 		}
 	}
-	if len(Keys()) != 24 {
+	if len(Keys()) != 25 {
 		t.Errorf("Keys() = %v: a new variable needs a line in this test and in the README", Keys())
 	}
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n")[1:] {

@@ -64,6 +64,9 @@ type Watcher struct {
 	// article that left its feed, and has the store delete its posts
 	// (herald.Store.Retract) when the page answers 404 or 410.
 	Retractions bool
+	// Hub, when set, is asked to push the content of each feed that
+	// advertises a WebSub hub; see Push and HubChanged.
+	Hub Hub
 	// PerHost is how many fetches may run at once against one host (host
 	// and port); DefaultPerHost when zero.
 	PerHost int
@@ -73,6 +76,8 @@ type Watcher struct {
 
 	// seen remembers the keys the feeds listed since start, for Pages.
 	seen known
+	// pushes remembers which feeds a hub pushes.
+	pushes pushes
 	// hosts bounds the fetches running at once per host.
 	hosts hostGate
 }
@@ -150,6 +155,11 @@ func (w *Watcher) watch(ctx context.Context, url string) {
 			failures++
 			wait = Backoff(period, failures, retryAfter(err))
 			w.logFailure(ctx, url, err, failures, wait)
+		}
+		if w.pushes.pushed(url) && wait < SafetyNet {
+			// Its hub pushes the feed: a fetch now and then is a
+			// safety net.
+			wait = SafetyNet
 		}
 		if w.sleep(ctx, wait) != nil {
 			return
@@ -294,15 +304,39 @@ func (w *Watcher) poll(ctx context.Context, url string, whole bool) (herald.Inge
 		return herald.IngestResult{}, got, w.Store.SaveFeedState(ctx, state)
 	}
 
-	articles := items(res.Feed, url)
+	result, published, err := w.record(ctx, url, res.Feed, firstSight, lastFetch, now, false)
+	if err != nil {
+		return result, fetched{}, err
+	}
+	got.published = published
+	// The state is saved once the articles are: a crash between the two
+	// fetches the feed again, and the store skips what it recorded.
+	if err := w.Store.SaveFeedState(ctx, state); err != nil {
+		return result, fetched{}, fmt.Errorf("save feed state: %w", err)
+	}
+	// Subscribed once the feed is recorded, so that a push finds it read.
+	if res.Hub != "" {
+		w.subscribe(ctx, url, res.Hub, res.Self)
+	}
+	return result, got, nil
+}
+
+// record turns one fetch, or push (pushed), of the feed at url into
+// articles and records what is new or changed, as Poll describes, and
+// returns what it did and the publish times of the feed's items. A push
+// may hold only the newest items, so it looks for no retraction.
+func (w *Watcher) record(ctx context.Context, url string, parsed *gofeed.Feed, firstSight bool, lastFetch, now time.Time,
+	pushed bool) (herald.IngestResult, []time.Time, error) {
+	articles := items(parsed, url)
+	var published []time.Time
 	for _, a := range articles {
 		if !a.Published.IsZero() {
-			got.published = append(got.published, a.Published)
+			published = append(published, a.Published)
 		}
 	}
 	changed, err := w.changed(ctx, url, articles)
 	if err != nil {
-		return herald.IngestResult{}, fetched{}, err
+		return herald.IngestResult{}, nil, err
 	}
 	pagesRead := 0
 	if w.Pages != nil {
@@ -311,15 +345,15 @@ func (w *Watcher) poll(ctx context.Context, url string, whole bool) (herald.Inge
 	date(articles, now)
 	follows, err := w.Store.ActiveFollows(ctx)
 	if err != nil {
-		return herald.IngestResult{}, fetched{}, fmt.Errorf("read follows: %w", err)
+		return herald.IngestResult{}, nil, fmt.Errorf("read follows: %w", err)
 	}
 	paused, err := w.Store.PausedTargets(ctx)
 	if err != nil {
-		return herald.IngestResult{}, fetched{}, fmt.Errorf("read paused targets: %w", err)
+		return herald.IngestResult{}, nil, fmt.Errorf("read paused targets: %w", err)
 	}
 	moves, err := w.Store.Moves(ctx)
 	if err != nil {
-		return herald.IngestResult{}, fetched{}, fmt.Errorf("read moved chats: %w", err)
+		return herald.IngestResult{}, nil, fmt.Errorf("read moved chats: %w", err)
 	}
 	rules := slices.Clone(w.Rules)
 	for _, t := range w.Targets {
@@ -328,26 +362,30 @@ func (w *Watcher) poll(ctx context.Context, url string, whole bool) (herald.Inge
 	router := route.NewRouter(route.Config{Rules: rules, Follows: follows, Paused: paused, Moves: moves})
 	result, err := w.Store.Ingest(ctx, url, articles, router.Route, w.Backlog)
 	if err != nil {
-		return result, fetched{}, fmt.Errorf("record articles: %w", err)
+		return result, nil, fmt.Errorf("record articles: %w", err)
 	}
 	if w.Pages != nil {
 		w.seen.add(url, articles, now)
-	}
-	if err := w.Store.SaveFeedState(ctx, state); err != nil {
-		return result, fetched{}, fmt.Errorf("save feed state: %w", err)
 	}
 	level := slog.LevelDebug
 	if result.New > 0 || result.FirstSight || result.Corrected > 0 {
 		level = slog.LevelInfo
 	}
-	w.Log.Log(ctx, level, "feed polled", "feed", url, "items", len(articles),
+	what := "feed polled"
+	if pushed {
+		what = "feed pushed"
+	}
+	w.Log.Log(ctx, level, what, "feed", url, "items", len(articles),
 		"new", result.New, "deliveries", result.Deliveries, "first_sight", result.FirstSight, "pages", pagesRead,
 		"corrected", result.Corrected, "edits", result.Edits)
-	deletions := w.retract(ctx, result.Dropped)
+	deletions := 0
+	if !pushed {
+		deletions = w.retract(ctx, result.Dropped)
+	}
 	if (result.Deliveries > 0 || result.Edits > 0 || deletions > 0) && w.Notify != nil {
 		w.Notify()
 	}
-	return result, got, nil
+	return result, published, nil
 }
 
 // changed returns the indexes of the articles the store knows from feed

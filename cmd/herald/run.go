@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -25,6 +26,7 @@ import (
 	"github.com/heraldhq/herald/route"
 	"github.com/heraldhq/herald/schedule"
 	"github.com/heraldhq/herald/store/sqlite"
+	"github.com/heraldhq/herald/websub"
 )
 
 // run watches the feeds and delivers new articles until ctx is cancelled.
@@ -126,6 +128,18 @@ func run(ctx context.Context, cfg config.Config, clock herald.Clock, stdout io.W
 	}
 
 	var wg sync.WaitGroup
+	var hub *websub.Subscriber
+	if cfg.PublicURL != "" {
+		hub, err = websub.New(st.Subscriptions(), log, websub.Options{PublicURL: cfg.PublicURL, UserAgent: userAgent(),
+			OnContent: w.Push, OnChange: w.HubChanged})
+		if err != nil {
+			return err
+		}
+		w.Hub = hub
+		wg.Add(1)
+		go func() { defer wg.Done(); hub.Run(ctx) }()
+		log.Info("websub: feeds with a hub are pushed", "callbacks", strings.TrimSuffix(cfg.PublicURL, "/")+websub.DefaultPath)
+	}
 	wg.Add(2)
 	go func() { defer wg.Done(); d.Run(ctx) }()
 	go func() { defer wg.Done(); w.Run(ctx) }()
@@ -133,7 +147,7 @@ func run(ctx context.Context, cfg config.Config, clock herald.Clock, stdout io.W
 		ready := &readiness{store: st, auth: au, feeds: feeds, now: time.Now}
 		wg.Add(2)
 		go func() { defer wg.Done(); au.run(ctx, min(cfg.PollEvery(), time.Minute)) }()
-		go func() { defer wg.Done(); serveHTTP(ctx, cfg.HTTPAddr, log, ready, reg.Handler()) }()
+		go func() { defer wg.Done(); serveHTTP(ctx, cfg.HTTPAddr, log, ready, reg.Handler(), hub) }()
 	}
 	wg.Wait()
 	log.Info("herald stopped cleanly")
@@ -228,8 +242,11 @@ func platforms(ctx, listenCtx context.Context, cfg config.Config, st herald.Stor
 // serveHTTP serves /healthz (the process is alive), /readyz (ready) and
 // /metrics until ctx is cancelled. A port already in use is logged, not
 // fatal: posting matters more than the health endpoint.
-func serveHTTP(ctx context.Context, addr string, log *slog.Logger, ready, metricsHandler http.Handler) {
+func serveHTTP(ctx context.Context, addr string, log *slog.Logger, ready, metricsHandler http.Handler, hub *websub.Subscriber) {
 	mux := http.NewServeMux()
+	if hub != nil {
+		mux.Handle(websub.DefaultPath, hub)
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprintln(w, `{"status":"ok"}`)

@@ -31,6 +31,7 @@ type Server struct {
 	title    string
 	items    []Item
 	requests int
+	hub      string
 }
 
 // New starts a feed server with the given channel title and items.
@@ -94,9 +95,29 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.requests++
 	body := s.render()
+	hub := s.hub
 	s.mu.Unlock()
+	if hub != "" {
+		w.Header().Add("Link", "<"+hub+`>; rel="hub"`)
+		w.Header().Add("Link", "<"+s.URL()+`>; rel="self"`)
+	}
 	w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
 	w.Write(body)
+}
+
+// SetHub makes the feed advertise a WebSub hub in its Link header, with
+// itself as the topic.
+func (s *Server) SetHub(hub string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hub = hub
+}
+
+// Body returns the feed as it is served now.
+func (s *Server) Body() []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.render()
 }
 
 type rss struct {
