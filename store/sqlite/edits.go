@@ -51,7 +51,7 @@ func (s *Store) NextEdit(ctx context.Context, target herald.Target) (herald.Edit
 // nothing and returns an error wrapping herald.ErrNotFound, as for an
 // unknown id.
 func (s *Store) MarkEdited(ctx context.Context, id int64) error {
-	return s.markEdit(ctx, "mark edited", id,
+	return s.mark(ctx, "edits", "edit", "mark edited", id,
 		`UPDATE edits SET state = 'sent', done_at = ? WHERE id = ? AND state = 'pending'`,
 		toMicros(time.Now()), id)
 }
@@ -60,7 +60,7 @@ func (s *Store) MarkEdited(ctx context.Context, id int64) error {
 // one, LastError becomes reason and the edit waits until next. See
 // MarkEdited for an edit that is not pending.
 func (s *Store) MarkEditRetry(ctx context.Context, id int64, next time.Time, reason string) error {
-	return s.markEdit(ctx, "mark edit retry", id,
+	return s.mark(ctx, "edits", "edit", "mark edit retry", id,
 		`UPDATE edits SET attempts = attempts + 1, next_attempt = ?, last_error = ?
 		WHERE id = ? AND state = 'pending'`,
 		toMicros(next), reason, id)
@@ -70,34 +70,9 @@ func (s *Store) MarkEditRetry(ctx context.Context, id int64, next time.Time, rea
 // it leaves the queue with reason as its LastError. See MarkEdited for an
 // edit that is not pending.
 func (s *Store) MarkEditFailed(ctx context.Context, id int64, reason string) error {
-	return s.markEdit(ctx, "mark edit failed", id,
+	return s.mark(ctx, "edits", "edit", "mark edit failed", id,
 		`UPDATE edits SET state = 'failed', last_error = ? WHERE id = ? AND state = 'pending'`,
 		reason, id)
-}
-
-// markEdit runs update, which changes the pending edit id, and explains
-// why when it changed nothing.
-func (s *Store) markEdit(ctx context.Context, op string, id int64, update string, args ...any) error {
-	res, err := s.write.ExecContext(ctx, update, args...)
-	if err != nil {
-		return fmt.Errorf("sqlite: %s %d: %w", op, id, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("sqlite: %s %d: %w", op, id, err)
-	}
-	if n == 1 {
-		return nil
-	}
-	var state string
-	err = s.read.QueryRowContext(ctx, `SELECT state FROM edits WHERE id = ?`, id).Scan(&state)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return fmt.Errorf("sqlite: %s %d: no such edit: %w", op, id, herald.ErrNotFound)
-	case err != nil:
-		return fmt.Errorf("sqlite: %s %d: %w", op, id, err)
-	}
-	return fmt.Errorf("sqlite: %s %d: edit is %s, not pending: %w", op, id, state, herald.ErrNotFound)
 }
 
 // Retract records that the article of key was withdrawn, in one

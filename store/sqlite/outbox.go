@@ -138,7 +138,7 @@ func (s *Store) PendingTargets(ctx context.Context) ([]herald.Target, error) {
 // unknown id, since there is no pending delivery of that id. A sent
 // delivery can therefore never become pending again and be posted twice.
 func (s *Store) MarkSent(ctx context.Context, id int64, messageID string) error {
-	return s.mark(ctx, "mark sent", id,
+	return s.mark(ctx, "deliveries", "delivery", "mark sent", id,
 		`UPDATE deliveries SET state = 'sent', sent_at = ?, message_id = ?
 		WHERE id = ? AND state = 'pending'`,
 		toMicros(time.Now()), messageID, id)
@@ -148,7 +148,7 @@ func (s *Store) MarkSent(ctx context.Context, id int64, messageID string) error 
 // becomes reason and the delivery waits until next. See MarkSent for a
 // delivery that is not pending.
 func (s *Store) MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error {
-	return s.mark(ctx, "mark retry", id,
+	return s.mark(ctx, "deliveries", "delivery", "mark retry", id,
 		`UPDATE deliveries SET attempts = attempts + 1, next_attempt = ?, last_error = ?
 		WHERE id = ? AND state = 'pending'`,
 		toMicros(next), reason, id)
@@ -158,15 +158,16 @@ func (s *Store) MarkRetry(ctx context.Context, id int64, next time.Time, reason 
 // queue with reason as its LastError. Attempts is unchanged. See MarkSent
 // for a delivery that is not pending.
 func (s *Store) MarkFailed(ctx context.Context, id int64, reason string) error {
-	return s.mark(ctx, "mark failed", id,
+	return s.mark(ctx, "deliveries", "delivery", "mark failed", id,
 		`UPDATE deliveries SET state = 'failed', last_error = ?
 		WHERE id = ? AND state = 'pending'`,
 		reason, id)
 }
 
-// mark runs update, which changes the pending delivery id, and explains why
-// when it changed nothing.
-func (s *Store) mark(ctx context.Context, op string, id int64, update string, args ...any) error {
+// mark runs update, which changes the pending row id of table (the
+// deliveries or the edits, each row a noun), and explains why when it
+// changed nothing.
+func (s *Store) mark(ctx context.Context, table, noun, op string, id int64, update string, args ...any) error {
 	res, err := s.write.ExecContext(ctx, update, args...)
 	if err != nil {
 		return fmt.Errorf("sqlite: %s %d: %w", op, id, err)
@@ -179,14 +180,14 @@ func (s *Store) mark(ctx context.Context, op string, id int64, update string, ar
 		return nil
 	}
 	var state string
-	err = s.read.QueryRowContext(ctx, `SELECT state FROM deliveries WHERE id = ?`, id).Scan(&state)
+	err = s.read.QueryRowContext(ctx, `SELECT state FROM `+table+` WHERE id = ?`, id).Scan(&state)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return fmt.Errorf("sqlite: %s %d: no such delivery: %w", op, id, herald.ErrNotFound)
+		return fmt.Errorf("sqlite: %s %d: no such %s: %w", op, id, noun, herald.ErrNotFound)
 	case err != nil:
 		return fmt.Errorf("sqlite: %s %d: %w", op, id, err)
 	}
-	return fmt.Errorf("sqlite: %s %d: delivery is %s, not pending: %w", op, id, state, herald.ErrNotFound)
+	return fmt.Errorf("sqlite: %s %d: %s is %s, not pending: %w", op, id, noun, state, herald.ErrNotFound)
 }
 
 // scanner is a *sql.Row or *sql.Rows.
