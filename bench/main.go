@@ -8,6 +8,7 @@
 //	go run ./bench -n 50        # a shorter run
 //	go run ./bench -commands 500  # command acknowledgement time instead
 //	go run ./bench -fanout-telegram 10000 -fanout-discord 200  # one article to many chats
+//	go run ./bench -websub 100  # publish → post through WebSub pushes
 package main
 
 import (
@@ -41,6 +42,7 @@ func main() {
 	commands := flag.Int("commands", 0, "measure the acknowledgement of this many commands per platform instead of posting")
 	fanTelegram := flag.Int("fanout-telegram", 0, "post one article to this many Telegram chats (and -fanout-discord channels) instead")
 	fanDiscord := flag.Int("fanout-discord", 200, "Discord channels of the fan-out")
+	websubFeeds := flag.Int("websub", 0, "measure publish → post for this many feeds pushed by a WebSub hub instead")
 	paid := flag.Bool("paid", false, "send the fan-out as Telegram paid broadcasts (HERALD_TELEGRAM_PAID_BROADCAST)")
 	flag.Parse()
 	log.SetFlags(0)
@@ -62,6 +64,10 @@ func main() {
 
 	if *commands > 0 {
 		benchCommands(*bin, dir, *commands)
+		return
+	}
+	if *websubFeeds > 0 {
+		benchWebSub(*bin, dir, *websubFeeds)
 		return
 	}
 	if *fanTelegram > 0 {
