@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -102,10 +103,7 @@ func fanoutLine(name string, times []time.Time, want int, ceiling float64, rateL
 		fmt.Printf("  %-9s delivered %d/%d\n", name, len(times), want)
 		return
 	}
-	first, last := times[0], times[0]
-	for _, t := range times {
-		first, last = minTime(first, t), maxTime(last, t)
-	}
+	first, last := slices.MinFunc(times, time.Time.Compare), slices.MaxFunc(times, time.Time.Compare)
 	took := last.Sub(first)
 	// A limit of L a second in any second lets n posts arrive no faster
 	// than (n-1)/L seconds apart from the first to the last, rounded down
@@ -115,18 +113,4 @@ func fanoutLine(name string, times []time.Time, want int, ceiling float64, rateL
 	fmt.Printf("  %-9s delivered %d/%d, duplicates %d, first to last %s (the limit allows %s): %.1f posts/s, %.1f%% of the ceiling of %g/s, 429s %d\n",
 		name, min(len(times), want), want, max(len(times)-want, 0), took.Round(time.Millisecond), fastest,
 		float64(len(times))/took.Seconds(), 100*fastest.Seconds()/took.Seconds(), ceiling, rateLimited)
-}
-
-func minTime(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
 }

@@ -1,107 +1,32 @@
 package main
 
 import (
-	"bytes"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"log"
 	"net"
-	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/heraldhq/herald/internal/fakes"
 	"github.com/heraldhq/herald/internal/feedtest"
+	"github.com/heraldhq/herald/internal/websubtest"
 )
-
-// benchHub is a WebSub hub for the benchmark: it verifies each
-// subscription's intent, then pushes what it is given, signed.
-type benchHub struct {
-	srv *httptest.Server
-	mu  sync.Mutex
-	// subs are the verified subscriptions by topic.
-	subs map[string]hubSub
-}
-
-type hubSub struct{ callback, secret string }
-
-func newBenchHub() *benchHub {
-	h := &benchHub{subs: map[string]hubSub{}}
-	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := r.ParseForm(); err != nil || r.PostForm.Get("hub.mode") != "subscribe" {
-			http.Error(w, "bad request", http.StatusBadRequest)
-			return
-		}
-		sub := hubSub{callback: r.PostForm.Get("hub.callback"), secret: r.PostForm.Get("hub.secret")}
-		topic := r.PostForm.Get("hub.topic")
-		w.WriteHeader(http.StatusAccepted)
-		go func() {
-			q := url.Values{"hub.mode": {"subscribe"}, "hub.topic": {topic}, "hub.challenge": {"bench"}, "hub.lease_seconds": {"86400"}}
-			resp, err := http.Get(sub.callback + "?" + q.Encode())
-			if err != nil {
-				return
-			}
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				h.mu.Lock()
-				h.subs[topic] = sub
-				h.mu.Unlock()
-			}
-		}()
-	}))
-	return h
-}
-
-func (h *benchHub) verified() int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return len(h.subs)
-}
-
-// push delivers body to the subscriber of topic, signed.
-func (h *benchHub) push(topic string, body []byte) error {
-	h.mu.Lock()
-	sub, ok := h.subs[topic]
-	h.mu.Unlock()
-	if !ok {
-		return fmt.Errorf("no subscription for %s", topic)
-	}
-	mac := hmac.New(sha256.New, []byte(sub.secret))
-	mac.Write(body)
-	req, err := http.NewRequest(http.MethodPost, sub.callback, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/rss+xml")
-	req.Header.Set("X-Hub-Signature", "sha256="+hex.EncodeToString(mac.Sum(nil)))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	resp.Body.Close()
-	return nil
-}
 
 // benchWebSub runs the daemon on n feeds whose hub pushes them, publishes
 // one article at a time on a feed after another, and reports the time
 // from publication to the post on each platform.
 func benchWebSub(bin, dir string, n int) {
-	hub := newBenchHub()
-	defer hub.srv.Close()
+	hub := websubtest.New()
+	defer hub.Close()
 	feeds := make([]*feedtest.Server, n)
 	urls := make([]string, n)
 	for i := range feeds {
 		feeds[i] = feedtest.New(fmt.Sprintf("Feed %d", i), item(-1-i, time.Now().Add(-time.Hour)))
-		feeds[i].SetHub(hub.srv.URL)
+		feeds[i].SetHub(hub.URL())
 		defer feeds[i].Close()
 		urls[i] = feeds[i].URL()
 	}
@@ -138,7 +63,7 @@ func benchWebSub(bin, dir string, n int) {
 		log.Fatal(err)
 	}
 	defer func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() }()
-	wait(func() bool { return hub.verified() == n }, 2*time.Minute, "every feed's subscription")
+	wait(func() bool { return hub.Verified() == n }, 2*time.Minute, "every feed's subscription")
 	time.Sleep(6 * time.Second) // past the first-post windows
 
 	// One article a second and a bit, on each feed in turn: the pace a
@@ -148,7 +73,7 @@ func benchWebSub(bin, dir string, n int) {
 	for i := range n {
 		at := time.Now()
 		feeds[i].Add(item(i+1, at))
-		if err := hub.push(urls[i], feeds[i].Body()); err != nil {
+		if _, err := hub.Push(urls[i], feeds[i].Body(), ""); err != nil {
 			log.Fatalf("push: %v", err)
 		}
 		wait(func() bool { return len(discord.Messages(channel)) > i && len(telegram.Messages("7")) > i }, time.Minute, "a pushed post")
