@@ -33,7 +33,9 @@ const channelWindow = 5 * time.Second
 // globalLimit is Discord's global limit of 50 requests a second per bot,
 // counted from the answers of the requests before (see pace.Window), so
 // that it holds whatever the latency; the per-route limits come from the
-// response headers, which discordgo reads.
+// response headers, which discordgo reads. The window lets 50 requests go
+// at once (pace.NewBurst): a post carries an enforced nonce, so one in
+// flight at a crash is not posted twice when it is sent again.
 const globalLimit = 50
 
 // Options configure a Bot.
@@ -99,7 +101,7 @@ func New(opts Options) (*Bot, error) {
 	s.MaxRestRetries = 0
 	s.ShouldRetryOnRateLimit = false
 	s.Identify.Intents = discordgo.IntentsGuilds
-	b := &Bot{s: s, log: opts.Log, global: pace.NewWindow(globalLimit, time.Second), retry: opts.GatewayRetry,
+	b := &Bot{s: s, log: opts.Log, global: pace.NewBurst(globalLimit, time.Second), retry: opts.GatewayRetry,
 		dms: make(map[string]string), firstPost: time.Now().Add(max(opts.FirstPost, 0))}
 	s.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) {
 		name := ""
