@@ -60,6 +60,14 @@ type Options struct {
 	// when its article is corrected; an edit found later, or any edit
 	// when EditWindow is 0 or less, is recorded as failed with the reason.
 	EditWindow time.Duration
+	// Busy is how many lanes of one platform may read the outbox and send
+	// at once (DefaultBusy when it has no entry or one below 1); the
+	// others wait their turn without touching the store. A fan-out to
+	// thousands of chats then reads the outbox at the pace it can send,
+	// instead of all at once, and leaves the other platform's lanes room.
+	// It must exceed what the platform takes in flight: its rate times
+	// the time one send takes.
+	Busy map[herald.Platform]int
 }
 
 // Defaults for Options.
@@ -68,6 +76,7 @@ const (
 	DefaultMaxBackoff = 10 * time.Minute
 	DefaultMaxAge     = 24 * time.Hour
 	DefaultGrace      = 10 * time.Second
+	DefaultBusy       = 100
 )
 
 // Dispatcher sends the outbox's deliveries through the senders.
@@ -78,6 +87,8 @@ type Dispatcher struct {
 	opts    Options
 
 	wake chan struct{}
+	// slots holds a platform's work slots (see Options.Busy).
+	slots map[herald.Platform]chan struct{}
 
 	mu    sync.Mutex
 	lanes map[herald.Target]chan struct{}
@@ -104,12 +115,21 @@ func New(store herald.Store, senders map[herald.Platform]Sender, log *slog.Logge
 	if opts.Plan == nil {
 		opts.Plan = func(herald.Target) schedule.Plan { return schedule.Plan{} }
 	}
+	slots := make(map[herald.Platform]chan struct{}, len(senders))
+	for p := range senders {
+		n := opts.Busy[p]
+		if n < 1 {
+			n = DefaultBusy
+		}
+		slots[p] = make(chan struct{}, n)
+	}
 	return &Dispatcher{
 		store:   store,
 		senders: senders,
 		log:     log,
 		opts:    opts,
 		wake:    make(chan struct{}, 1),
+		slots:   slots,
 		lanes:   make(map[herald.Target]chan struct{}),
 	}
 }
@@ -222,60 +242,82 @@ func (d *Dispatcher) endLane(t herald.Target, poke chan struct{}) {
 // in publish order, each when the target's plan lets it go; and it makes
 // the target's pending edits. It ends when both queues are empty, as they
 // are once the target is paused or moved; Run starts it again when work
-// comes.
+// comes. It reads and sends only while it holds one of its platform's
+// work slots (Options.Busy), and waits without one.
 func (d *Dispatcher) lane(ctx, sendCtx context.Context, t herald.Target, poke chan struct{}) {
 	l := &lane{d: d, target: t, sender: d.senders[t.Platform], plan: d.opts.Plan(t),
 		log: d.log.With("target", t.String())}
+	slots := d.slots[t.Platform]
 	for ctx.Err() == nil {
-		edit, editErr := d.store.NextEdit(ctx, t)
-		del, delErr := d.store.NextDelivery(ctx, t)
-		noEdit, noDel := errors.Is(editErr, herald.ErrNotFound), errors.Is(delErr, herald.ErrNotFound)
-		if noEdit && noDel {
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+			return
+		}
+		wait, empty := l.step(ctx, sendCtx)
+		<-slots
+		switch {
+		case empty:
 			if d.idle(t, poke) {
 				return
 			}
-			continue
+		case wait > 0:
+			// A poke may bring an older delivery to the head, such as
+			// one moved here from another chat, or new work: look again
+			// then.
+			d.waitFor(ctx, wait, poke)
 		}
-		if err := cmp.Or(ignoreNotFound(editErr), ignoreNotFound(delErr)); err != nil {
-			if ctx.Err() == nil {
-				l.log.Error("outbox: read next delivery or edit", "err", err)
-			}
-			sleep(ctx, time.Second)
-			continue
-		}
-		now := d.opts.Clock.Now()
-		var next time.Time
-		if !noEdit {
-			if !edit.NextAttempt.After(now) {
-				l.edit(ctx, sendCtx, edit)
-				continue
-			}
-			next = edit.NextAttempt
-		}
-		if !noDel {
-			at, silent, err := l.due(ctx, del, now)
-			if err != nil {
-				sleep(ctx, time.Second)
-				continue
-			}
-			if !at.After(now) {
-				if l.plan.Digest != nil {
-					l.digest(ctx, sendCtx, del)
-				} else {
-					del.Silent, del.MentionRole = silent, l.plan.MentionRole
-					l.deliver(ctx, sendCtx, del)
-				}
-				continue
-			}
-			if next.IsZero() || at.Before(next) {
-				next = at
-			}
-		}
-		// A poke may bring an older delivery to the head, such as one
-		// moved here from another chat, or new work: look again then.
-		l.log.Debug("outbox: waiting for the target's next post or edit", "until", next.UTC().Format(time.RFC3339))
-		d.waitFor(ctx, next.Sub(now), poke)
 	}
+}
+
+// step makes the lane's next move: it makes the edit or sends the
+// delivery that is due and returns 0, or returns how long to wait until
+// one is; empty reports that both queues are empty.
+func (l *lane) step(ctx, sendCtx context.Context) (wait time.Duration, empty bool) {
+	d, t := l.d, l.target
+	edit, editErr := d.store.NextEdit(ctx, t)
+	del, delErr := d.store.NextDelivery(ctx, t)
+	noEdit, noDel := errors.Is(editErr, herald.ErrNotFound), errors.Is(delErr, herald.ErrNotFound)
+	if noEdit && noDel {
+		return 0, true
+	}
+	if err := cmp.Or(ignoreNotFound(editErr), ignoreNotFound(delErr)); err != nil {
+		if ctx.Err() == nil {
+			l.log.Error("outbox: read next delivery or edit", "err", err)
+		}
+		sleep(ctx, time.Second)
+		return 0, false
+	}
+	now := d.opts.Clock.Now()
+	var next time.Time
+	if !noEdit {
+		if !edit.NextAttempt.After(now) {
+			l.edit(ctx, sendCtx, edit)
+			return 0, false
+		}
+		next = edit.NextAttempt
+	}
+	if !noDel {
+		at, silent, err := l.due(ctx, del, now)
+		if err != nil {
+			sleep(ctx, time.Second)
+			return 0, false
+		}
+		if !at.After(now) {
+			if l.plan.Digest != nil {
+				l.digest(ctx, sendCtx, del)
+			} else {
+				del.Silent, del.MentionRole = silent, l.plan.MentionRole
+				l.deliver(ctx, sendCtx, del)
+			}
+			return 0, false
+		}
+		if next.IsZero() || at.Before(next) {
+			next = at
+		}
+	}
+	l.log.Debug("outbox: waiting for the target's next post or edit", "until", next.UTC().Format(time.RFC3339))
+	return max(next.Sub(now), time.Nanosecond), false
 }
 
 // ignoreNotFound returns err unless it says there is nothing.

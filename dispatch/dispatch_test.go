@@ -621,3 +621,50 @@ func TestLaneStartsAgainForNewDeliveries(t *testing.T) {
 		t.Errorf("sent %s", got)
 	}
 }
+
+func TestBusyBoundsThePlatformsLanesAtWork(t *testing.T) {
+	var targets []herald.Target
+	for i := range 12 {
+		targets = append(targets, herald.Target{Platform: herald.Telegram, Chat: fmt.Sprint(1000 + i)})
+	}
+	st := setup(t, 2, append(targets, chanA)...)
+	release := make(chan struct{})
+	var mu sync.Mutex
+	inFlight, most := 0, 0
+	s := newScriptSender(func(target herald.Target, _ string, _ int) error {
+		if target.Platform != herald.Telegram {
+			return nil
+		}
+		mu.Lock()
+		inFlight++
+		most = max(most, inFlight)
+		mu.Unlock()
+		<-release
+		mu.Lock()
+		inFlight--
+		mu.Unlock()
+		return nil
+	})
+	start(t, st, map[herald.Platform]dispatch.Sender{herald.Discord: s, herald.Telegram: s},
+		dispatch.Options{Busy: map[herald.Platform]int{herald.Telegram: 3}})
+
+	// Telegram's three slots are taken and stay so; Discord has its own.
+	waitFor(t, "the Discord channel's posts while Telegram's slots are taken", func() bool { return len(s.Sent(chanA)) == 2 })
+	waitFor(t, "three Telegram sends at once", func() bool { mu.Lock(); defer mu.Unlock(); return inFlight == 3 })
+	time.Sleep(50 * time.Millisecond) // a fourth lane at work would show now
+	mu.Lock()
+	if most != 3 {
+		t.Errorf("at most %d Telegram sends at once, want 3 (Busy)", most)
+	}
+	mu.Unlock()
+
+	close(release)
+	for _, tg := range targets {
+		waitFor(t, "every Telegram chat's posts", func() bool { return len(s.Sent(tg)) == 2 })
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if most != 3 {
+		t.Errorf("at most %d Telegram sends at once, want 3 (Busy)", most)
+	}
+}

@@ -108,10 +108,17 @@ func run(ctx context.Context, cfg config.Config, clock herald.Clock, stdout io.W
 	}
 
 	interval, policy := cfg.Polling()
+	busy := map[herald.Platform]int{}
+	if cfg.TelegramPaidBroadcast {
+		// A thousand messages a second, each a round trip of up to a
+		// second: that many lanes at work keep the paid ceiling busy.
+		busy[herald.Telegram] = 1000
+	}
 	d := dispatch.New(st, senders, log, dispatch.Options{
 		Clock:      clock,
 		Plan:       planner(ctx, st, byTarget, cfg.Location(), log),
 		EditWindow: cfg.EditWindow,
+		Busy:       busy,
 	})
 	w := &poll.Watcher{
 		Feeds:       cfg.Feeds,
