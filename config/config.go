@@ -31,6 +31,7 @@ const Prefix = "HERALD"
 // envconfig would then also read the unprefixed name.
 type Config struct {
 	Feeds        List          `desc:"Feed URLs to watch (RSS, Atom or JSON Feed), comma-separated."`
+	FeedsFile    string        `split_words:"true" desc:"A file naming more feeds to watch, read at start: one URL per line (blank lines and # comments skipped), or an OPML export of a feed reader's subscriptions. Its feeds are added to HERALD_FEEDS."`
 	Database     string        `default:"herald.db" desc:"Where Herald keeps articles and its outbox: a SQLite file path. (postgres:// URLs are reserved for a later release.)"`
 	PollInterval time.Duration `split_words:"true" desc:"When set, pins how often each feed is fetched (Go duration: 90s, 2m, 1h), whatever the feed's rate or its server's cache headers. Unset, each feed is fetched as often as it publishes, between HERALD_POLL_MIN and HERALD_POLL_MAX."`
 	PollMin      time.Duration `split_words:"true" default:"1m" desc:"Shortest time between two fetches of a feed, for the busiest feeds, when HERALD_POLL_INTERVAL is not set."`
@@ -84,6 +85,19 @@ func (l *List) Decode(value string) error {
 	return nil
 }
 
+// unique returns list without its repeated entries, in first-seen order.
+func unique(list List) List {
+	seen := make(map[string]bool, len(list))
+	out := list[:0]
+	for _, s := range list {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // Error is a configuration problem: the variable, and what is wrong.
 type Error struct {
 	Key     string
@@ -109,6 +123,13 @@ func Load() (Config, error) {
 	var c Config
 	if err := envconfig.Process(Prefix, &c); err != nil {
 		return c, Errors{parseError(err)}
+	}
+	if c.FeedsFile != "" {
+		urls, err := ReadFeedsFile(c.FeedsFile)
+		if err != nil {
+			return c, Errors{{Key: Prefix + "_FEEDS_FILE", Problem: err.Error()}}
+		}
+		c.Feeds = unique(append(c.Feeds, urls...))
 	}
 	if errs := c.Validate(); len(errs) > 0 {
 		return c, errs
@@ -182,7 +203,7 @@ func (c Config) Validate() Errors {
 		errs = append(errs, &Error{Key: Prefix + "_" + key, Problem: fmt.Sprintf(format, args...)})
 	}
 	if len(c.Feeds) == 0 {
-		bad("FEEDS", "names no feed: give one or more feed URLs, comma-separated, e.g. HERALD_FEEDS=https://example.com/rss.xml")
+		bad("FEEDS", "names no feed: give one or more feed URLs, comma-separated, e.g. HERALD_FEEDS=https://example.com/rss.xml, or a file of them in HERALD_FEEDS_FILE")
 	}
 	for _, f := range c.Feeds {
 		if !isHTTPURL(f) {

@@ -236,13 +236,13 @@ func TestUsageListsEveryVariable(t *testing.T) {
 		"HERALD_TELEGRAM_TOKEN", "HERALD_TELEGRAM_CHATS", "HERALD_TELEGRAM_API_URL",
 		"HERALD_HTTP_ADDR", "HERALD_LOG_LEVEL", "HERALD_LOG_FORMAT",
 		"HERALD_ROUTES", "HERALD_TIMEZONE", "HERALD_EDIT_WINDOW", "HERALD_DELETE_RETRACTED",
-		"HERALD_TELEGRAM_PAID_BROADCAST", "HERALD_PUBLIC_URL",
+		"HERALD_TELEGRAM_PAID_BROADCAST", "HERALD_PUBLIC_URL", "HERALD_FEEDS_FILE",
 	} {
 		if !strings.Contains(out, key+" ") {
 			t.Errorf("usage lacks %s", key)
 		}
 	}
-	if len(Keys()) != 25 {
+	if len(Keys()) != 26 {
 		t.Errorf("Keys() = %v: a new variable needs a line in this test and in the README", Keys())
 	}
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n")[1:] {
