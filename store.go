@@ -112,6 +112,11 @@ type Store interface {
 	// Resume lets a paused target's follows deliver again.
 	Resume(ctx context.Context, target Target) error
 
+	// RoutingVersion changes whenever the follows, the paused targets or
+	// the moves change, by whichever process shares the store, so that a
+	// caller may keep routing built from them until it does.
+	RoutingVersion(ctx context.Context) (int64, error)
+
 	// PausedTargets lists every paused target with the reason. Routing
 	// leaves them out, configured or not.
 	PausedTargets(ctx context.Context) (map[Target]string, error)

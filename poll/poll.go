@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
-	"slices"
 	"sync"
 	"time"
 
@@ -80,6 +79,9 @@ type Watcher struct {
 	pushes pushes
 	// hosts bounds the fetches running at once per host.
 	hosts hostGate
+	// routing is the router last built, kept while the store's routing
+	// version stays the same.
+	routing routing
 }
 
 // Run polls every feed at once, then every Interval or as Policy decides,
@@ -343,23 +345,10 @@ func (w *Watcher) record(ctx context.Context, url string, parsed *gofeed.Feed, f
 		pagesRead = w.enrich(ctx, url, articles, changed, firstSight, lastFetch, now)
 	}
 	date(articles, now)
-	follows, err := w.Store.ActiveFollows(ctx)
+	router, err := w.router(ctx)
 	if err != nil {
-		return herald.IngestResult{}, nil, fmt.Errorf("read follows: %w", err)
+		return herald.IngestResult{}, nil, err
 	}
-	paused, err := w.Store.PausedTargets(ctx)
-	if err != nil {
-		return herald.IngestResult{}, nil, fmt.Errorf("read paused targets: %w", err)
-	}
-	moves, err := w.Store.Moves(ctx)
-	if err != nil {
-		return herald.IngestResult{}, nil, fmt.Errorf("read moved chats: %w", err)
-	}
-	rules := slices.Clone(w.Rules)
-	for _, t := range w.Targets {
-		rules = append(rules, route.Rule{Target: t})
-	}
-	router := route.NewRouter(route.Config{Rules: rules, Follows: follows, Paused: paused, Moves: moves})
 	result, err := w.Store.Ingest(ctx, url, articles, router.Route, w.Backlog)
 	if err != nil {
 		return result, nil, fmt.Errorf("record articles: %w", err)

@@ -179,3 +179,13 @@ func (s *Store) Resume(ctx context.Context, target herald.Target) error {
 	}
 	return nil
 }
+
+// RoutingVersion returns the count of changes of the follows, paused
+// targets and moves, kept by triggers.
+func (s *Store) RoutingVersion(ctx context.Context) (int64, error) {
+	var v int64
+	if err := s.read.QueryRowContext(ctx, `SELECT version FROM routing_version WHERE id = 1`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("sqlite: routing version: %w", err)
+	}
+	return v, nil
+}

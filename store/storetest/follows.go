@@ -324,3 +324,49 @@ func testCursor(t *testing.T, s herald.Store) {
 		t.Error("SaveCursor with an empty name succeeded")
 	}
 }
+
+func testRoutingVersion(t *testing.T, s herald.Store) {
+	ctx := t.Context()
+	version := func() int64 {
+		t.Helper()
+		v, err := s.RoutingVersion(ctx)
+		if err != nil {
+			t.Fatalf("RoutingVersion: %v", err)
+		}
+		return v
+	}
+	last := version()
+	if again := version(); again != last {
+		t.Fatalf("RoutingVersion changed from %d to %d with nothing done", last, again)
+	}
+	steps := []struct {
+		name    string
+		changes bool
+		do      func() error
+	}{
+		{"AddFollow", true, func() error {
+			_, err := s.AddFollow(ctx, herald.Follow{Target: telegram, Topic: "China", By: "u", Created: at(1)}, 0)
+			return err
+		}},
+		{"Ingest", false, func() error {
+			_, err := s.Ingest(ctx, feedA, []herald.Article{article("a", 10)}, all(telegram), 10)
+			return err
+		}},
+		{"MarkSent", false, func() error { return s.MarkSent(ctx, next(t, s, telegram).ID, "msg-a") }},
+		{"SaveCursor", false, func() error { return s.SaveCursor(ctx, "updates", 7) }},
+		{"Pause", true, func() error { return s.Pause(ctx, telegram, "blocked") }},
+		{"Resume", true, func() error { return s.Resume(ctx, telegram) }},
+		{"MoveTarget", true, func() error { return s.MoveTarget(ctx, group, supergroup) }},
+		{"RemoveFollow", true, func() error { _, err := s.RemoveFollow(ctx, telegram, "china"); return err }},
+	}
+	for _, step := range steps {
+		if err := step.do(); err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		v := version()
+		if changed := v != last; changed != step.changes {
+			t.Errorf("after %s RoutingVersion went from %d to %d: changed %v, want %v", step.name, last, v, changed, step.changes)
+		}
+		last = v
+	}
+}

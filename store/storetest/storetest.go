@@ -146,6 +146,7 @@ func Run(t *testing.T, open func(t *testing.T) herald.Store) {
 		{"FollowSameKey", testFollowSameKey},
 		{"FollowInvalid", testFollowInvalid},
 		{"FollowLimit", testFollowLimit},
+		{"RoutingVersion", testRoutingVersion},
 		{"Pause", testPause},
 		{"PauseWithoutDeliveries", testPauseWithoutDeliveries},
 		{"PausedTargets", testPausedTargets},
