@@ -94,6 +94,9 @@ type Watcher struct {
 // cancelled or no feed is left to poll.
 func (w *Watcher) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
+	waits := &waits{timers: make(map[string]*time.Timer)}
+	stop := context.AfterFunc(ctx, func() { waits.stop(wg.Done) })
+	defer stop()
 	listed := make(map[string]bool, len(w.Feeds))
 	for _, url := range w.Feeds {
 		if listed[url] {
@@ -101,17 +104,19 @@ func (w *Watcher) Run(ctx context.Context) error {
 		}
 		listed[url] = true
 		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			w.watch(ctx, url)
-		}()
+		go w.watch(ctx, url, waits, wg.Done)
 	}
 	wg.Wait()
 	return nil
 }
 
-func (w *Watcher) watch(ctx context.Context, url string) {
+// watch polls the feed at url, then again each time its wait is over,
+// until ctx is cancelled or the feed is gone; then it calls done. Between
+// two polls no goroutine is kept for the feed, only a timer: ten thousand
+// feeds cost their timers and their state, not ten thousand stacks.
+func (w *Watcher) watch(ctx context.Context, url string, waits *waits, done func()) {
 	if w.skipGone(ctx, url) {
+		done()
 		return
 	}
 	// Each feed's period is shortened by a stable offset derived from its
@@ -119,53 +124,118 @@ func (w *Watcher) watch(ctx context.Context, url string) {
 	// step, restarts do not stampede, and no feed waits longer than one
 	// interval. With a Policy, the period follows the feed's rate, and a
 	// failure backs off from the last one.
-	adaptive := w.Policy.Max > 0
-	period := Period(url, w.Interval)
-	if adaptive {
-		period = max(w.Policy.Min, time.Second)
+	f := &watched{url: url, adaptive: w.Policy.Max > 0, period: Period(url, w.Interval)}
+	if f.adaptive {
+		f.period = max(w.Policy.Min, time.Second)
 	}
-	var last fetched
-	failures := 0
-	for {
-		started := w.now()
-		// With a Policy, the first fetch since start asks for the whole
-		// feed: a 304 would leave its publishing rate unknown.
-		got, err := w.pollSafely(ctx, url, adaptive && !last.ok)
-		if ctx.Err() != nil {
+	var next func()
+	next = func() {
+		wait, again := w.step(ctx, f)
+		if !again || ctx.Err() != nil {
+			done()
 			return
 		}
-		var wait time.Duration
-		switch {
-		case err == nil && adaptive:
-			failures = 0
-			last = last.update(got)
-			last.ok = true
-			next := schedule.NextFetch(started, schedule.FeedHistory{
-				URL: url, Published: last.published, Floor: last.freshness.Floor(),
-			}, w.Policy)
-			period = next.Sub(started)
-			wait = max(0, next.Sub(w.now()))
-			w.Log.Debug("feed scheduled", "feed", url, "next_fetch", next.UTC().Format(time.RFC3339), "period", period)
-		case err == nil:
-			failures = 0
-			wait = max(0, period-w.now().Sub(started))
-		case errors.Is(err, ErrGone):
-			w.Log.Error("feed gone: its publisher removed it (HTTP 410); it is no longer fetched: remove it from HERALD_FEEDS",
-				"feed", url, "err", err)
-			return
-		default:
-			failures++
-			wait = Backoff(period, failures, retryAfter(err))
-			w.logFailure(ctx, url, err, failures, wait)
-		}
-		if w.pushes.pushed(url) && wait < SafetyNet {
-			// Its hub pushes the feed: a fetch now and then is a
-			// safety net.
-			wait = SafetyNet
-		}
-		if w.sleep(ctx, wait) != nil {
+		if w.Sleep != nil {
+			// A clock of the caller's: wait on it, on a goroutine.
+			go func() {
+				if w.Sleep(ctx, wait) != nil {
+					done()
+					return
+				}
+				next()
+			}()
 			return
 		}
+		waits.after(url, wait, next, done)
+	}
+	next()
+}
+
+// watched is what the Watcher knows of one feed between two polls.
+type watched struct {
+	url      string
+	adaptive bool
+	period   time.Duration
+	last     fetched
+	failures int
+}
+
+// step polls the feed once and returns how long to wait before the next
+// poll; again is false when the feed is not to be polled again.
+func (w *Watcher) step(ctx context.Context, f *watched) (wait time.Duration, again bool) {
+	started := w.now()
+	// With a Policy, the first fetch since start asks for the whole
+	// feed: a 304 would leave its publishing rate unknown.
+	got, err := w.pollSafely(ctx, f.url, f.adaptive && !f.last.ok)
+	if ctx.Err() != nil {
+		return 0, false
+	}
+	switch {
+	case err == nil && f.adaptive:
+		f.failures = 0
+		f.last = f.last.update(got)
+		f.last.ok = true
+		next := schedule.NextFetch(started, schedule.FeedHistory{
+			URL: f.url, Published: f.last.published, Floor: f.last.freshness.Floor(),
+		}, w.Policy)
+		f.period = next.Sub(started)
+		wait = max(0, next.Sub(w.now()))
+		w.Log.Debug("feed scheduled", "feed", f.url, "next_fetch", next.UTC().Format(time.RFC3339), "period", f.period)
+	case err == nil:
+		f.failures = 0
+		wait = max(0, f.period-w.now().Sub(started))
+	case errors.Is(err, ErrGone):
+		w.Log.Error("feed gone: its publisher removed it (HTTP 410); it is no longer fetched: remove it from HERALD_FEEDS",
+			"feed", f.url, "err", err)
+		return 0, false
+	default:
+		f.failures++
+		wait = Backoff(f.period, f.failures, retryAfter(err))
+		w.logFailure(ctx, f.url, err, f.failures, wait)
+	}
+	if w.pushes.pushed(f.url) && wait < SafetyNet {
+		// Its hub pushes the feed: a fetch now and then is a safety net.
+		wait = SafetyNet
+	}
+	return wait, true
+}
+
+// waits holds the timers of the feeds waiting for their next poll.
+type waits struct {
+	mu      sync.Mutex
+	timers  map[string]*time.Timer
+	stopped bool
+}
+
+// after runs next on a goroutine of its own once wait is over, unless
+// stop comes first: then it calls cancelled instead.
+func (ws *waits) after(url string, wait time.Duration, next, cancelled func()) {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	if ws.stopped {
+		cancelled()
+		return
+	}
+	ws.timers[url] = time.AfterFunc(wait, func() {
+		ws.mu.Lock()
+		delete(ws.timers, url)
+		ws.mu.Unlock()
+		next()
+	})
+}
+
+// stop stops every waiting timer and calls cancelled for each; later
+// calls of after cancel at once. A timer that fired already runs its
+// poll, which sees its context done.
+func (ws *waits) stop(cancelled func()) {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	ws.stopped = true
+	for url, t := range ws.timers {
+		if t.Stop() {
+			cancelled()
+		}
+		delete(ws.timers, url)
 	}
 }
 
@@ -218,20 +288,6 @@ func (w *Watcher) pollSafely(ctx context.Context, url string, whole bool) (got f
 	}()
 	_, got, err = w.poll(ctx, url, whole)
 	return got, err
-}
-
-func (w *Watcher) sleep(ctx context.Context, d time.Duration) error {
-	if w.Sleep != nil {
-		return w.Sleep(ctx, d)
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // fetch fetches the feed once a slot of its host is free.

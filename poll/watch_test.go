@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -360,4 +362,53 @@ func TestSlowHostDelaysNoOtherFeed(t *testing.T) {
 	cancel()
 	wait(t, done, "Run returning once cancelled")
 	everyLineNamesTheFeed(t, logs.lines(t))
+}
+
+func TestWaitingFeedsHoldNoGoroutine(t *testing.T) {
+	var fetches atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fetches.Add(1)
+		fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>%[1]s</title><link>https://news.example/</link>`+
+			`<item><title>Story of %[1]s</title><link>https://news.example%[1]s</link><guid>%[1]s</guid></item></channel></rss>`, r.URL.Path)
+	}))
+	defer srv.Close()
+	var feeds []string
+	for i := range 200 {
+		feeds = append(feeds, fmt.Sprintf("%s/feed/%d", srv.URL, i))
+	}
+	w, _, _ := watcher(t, 0, feeds...)
+	w.Interval = time.Hour
+	before := runtime.NumGoroutine()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		w.Run(ctx)
+	}()
+	deadline := time.Now().Add(20 * time.Second)
+	for fetches.Load() < int32(len(feeds)) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for the first fetch of every feed: %d of %d", fetches.Load(), len(feeds))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	// Every feed now waits an hour for its next fetch: on timers, not on
+	// a goroutine each. (The HTTP client and server keep a few for their
+	// idle connections.)
+	var n int
+	for range 200 {
+		if n = runtime.NumGoroutine() - before; n < 20 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n >= 20 {
+		t.Errorf("%d goroutines more than before Run while %d feeds wait, want fewer than 20", n, len(feeds))
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return when cancelled while every feed waited")
+	}
 }
