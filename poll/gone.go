@@ -1,10 +1,11 @@
 package poll
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"time"
+
+	"github.com/heraldhq/herald"
 )
 
 // A feed whose server answers 410 Gone was removed by its publisher. The
@@ -26,11 +27,11 @@ const (
 // ErrGone is returned by Poll when the feed's server answered 410 Gone.
 var ErrGone = errors.New("feed gone")
 
-// skipGone reports whether the feed at url is skipped at start because its
-// server answered 410 Gone less than GoneRetry ago, and logs why.
-func (w *Watcher) skipGone(ctx context.Context, url string) bool {
-	state, err := w.Store.FeedState(ctx, url)
-	if err != nil || !strings.HasPrefix(state.LastError, GonePrefix) {
+// goneRecently reports whether the feed at url, whose saved state is
+// state, is skipped at start because its server answered 410 Gone less
+// than GoneRetry ago, and logs why.
+func (w *Watcher) goneRecently(url string, state herald.FeedState) bool {
+	if !strings.HasPrefix(state.LastError, GonePrefix) {
 		return false
 	}
 	retry := state.LastFetch.Add(GoneRetry)

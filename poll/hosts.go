@@ -11,6 +11,41 @@ import (
 // Watcher.PerHost is zero.
 const DefaultPerHost = 2
 
+// DefaultWorkers is how many polls may run at once when Watcher.Workers is
+// zero: far more than feeds need, whose fetches take milliseconds, and
+// few enough that ten thousand feeds due at once (at start) do not all
+// read, fetch and parse at the same time.
+const DefaultWorkers = 64
+
+// workerGate bounds the polls running at once over all hosts. The zero
+// value is ready.
+type workerGate struct {
+	once  sync.Once
+	slots chan struct{}
+}
+
+// acquire waits for one of the gate's n slots (n fixed at the first
+// call), or until ctx is done.
+func (g *workerGate) acquire(ctx context.Context, n int) (release func(), err error) {
+	g.once.Do(func() {
+		if n <= 0 {
+			n = DefaultWorkers
+		}
+		g.slots = make(chan struct{}, n)
+	})
+	select {
+	case g.slots <- struct{}{}:
+		return func() { <-g.slots }, nil
+	default:
+	}
+	select {
+	case g.slots <- struct{}{}:
+		return func() { <-g.slots }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
 // hostGate bounds the fetches running at once against each host, so that
 // many feeds of one publisher do not hammer it. Each feed polls on its own,
 // so a slow host holds up only its own feeds. The zero value is ready.

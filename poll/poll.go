@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"time"
 
@@ -69,6 +70,11 @@ type Watcher struct {
 	// PerHost is how many fetches may run at once against one host (host
 	// and port); DefaultPerHost when zero.
 	PerHost int
+	// Workers is how many polls may run at once over all hosts, from the
+	// read of a feed's state to the record of its articles;
+	// DefaultWorkers when zero. A poll takes its host's slot first, so
+	// feeds waiting for a busy host never hold up the others.
+	Workers int
 	// Sleep waits d or until ctx is done, returning ctx's error then; a
 	// timer when nil.
 	Sleep func(ctx context.Context, d time.Duration) error
@@ -77,8 +83,10 @@ type Watcher struct {
 	seen known
 	// pushes remembers which feeds a hub pushes.
 	pushes pushes
-	// hosts bounds the fetches running at once per host.
-	hosts hostGate
+	// hosts bounds the fetches running at once per host, workers the
+	// polls over all hosts.
+	hosts   hostGate
+	workers workerGate
 	// routing is the router last built, kept while the store's routing
 	// version stays the same.
 	routing routing
@@ -115,10 +123,6 @@ func (w *Watcher) Run(ctx context.Context) error {
 // two polls no goroutine is kept for the feed, only a timer: ten thousand
 // feeds cost their timers and their state, not ten thousand stacks.
 func (w *Watcher) watch(ctx context.Context, url string, waits *waits, done func()) {
-	if w.skipGone(ctx, url) {
-		done()
-		return
-	}
 	// Each feed's period is shortened by a stable offset derived from its
 	// URL: many feeds spread over the interval instead of being fetched in
 	// step, restarts do not stampede, and no feed waits longer than one
@@ -158,6 +162,8 @@ type watched struct {
 	period   time.Duration
 	last     fetched
 	failures int
+	// polled is set once the feed was polled since start.
+	polled bool
 }
 
 // step polls the feed once and returns how long to wait before the next
@@ -166,8 +172,9 @@ func (w *Watcher) step(ctx context.Context, f *watched) (wait time.Duration, aga
 	started := w.now()
 	// With a Policy, the first fetch since start asks for the whole
 	// feed: a 304 would leave its publishing rate unknown.
-	got, err := w.pollSafely(ctx, f.url, f.adaptive && !f.last.ok)
-	if ctx.Err() != nil {
+	got, err := w.pollSafely(ctx, f.url, f.adaptive && !f.last.ok, !f.polled)
+	f.polled = true
+	if ctx.Err() != nil || errors.Is(err, errSkipped) {
 		return 0, false
 	}
 	switch {
@@ -175,6 +182,9 @@ func (w *Watcher) step(ctx context.Context, f *watched) (wait time.Duration, aga
 		f.failures = 0
 		f.last = f.last.update(got)
 		f.last.ok = true
+		// The rate reads the newest times only: keep no more, since a
+		// Watcher keeps this for every feed.
+		f.last.published = latest(f.last.published, schedule.RateItems+1)
 		next := schedule.NextFetch(started, schedule.FeedHistory{
 			URL: f.url, Published: f.last.published, Floor: f.last.freshness.Floor(),
 		}, w.Policy)
@@ -198,6 +208,15 @@ func (w *Watcher) step(ctx context.Context, f *watched) (wait time.Duration, aga
 		wait = SafetyNet
 	}
 	return wait, true
+}
+
+// latest returns the n latest distinct times of times, newest first, in
+// a slice of their own: all schedule.NextFetch reads of a feed's rate.
+func latest(times []time.Time, n int) []time.Time {
+	s := slices.Clone(times)
+	slices.SortFunc(s, func(a, b time.Time) int { return b.Compare(a) })
+	s = slices.CompactFunc(s, time.Time.Equal)
+	return slices.Clip(s[:min(n, len(s))])
 }
 
 // waits holds the timers of the feeds waiting for their next poll.
@@ -280,28 +299,36 @@ func (f fetched) update(got fetched) fetched {
 }
 
 // pollSafely polls the feed once, turning a panic into an error.
-func (w *Watcher) pollSafely(ctx context.Context, url string, whole bool) (got fetched, err error) {
+func (w *Watcher) pollSafely(ctx context.Context, url string, whole, first bool) (got fetched, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = &panicError{value: r, stack: debug.Stack()}
 		}
 	}()
-	_, got, err = w.poll(ctx, url, whole)
+	_, got, err = w.poll(ctx, url, whole, first)
 	return got, err
 }
 
-// fetch fetches the feed once a slot of its host is free.
-func (w *Watcher) fetch(ctx context.Context, url string, state herald.FeedState) (feed.Result, error) {
+// enter waits for a slot of the feed's host, then for a worker: the
+// caller calls fetched once its fetch is over, and done once its poll is.
+// Waiting for them, a poll holds nothing and has read nothing yet.
+func (w *Watcher) enter(ctx context.Context, url string) (fetched, done func(), err error) {
 	n := w.PerHost
 	if n <= 0 {
 		n = DefaultPerHost
 	}
-	release, err := w.hosts.acquire(ctx, hostKey(url), n)
+	releaseHost, err := w.hosts.acquire(ctx, hostKey(url), n)
 	if err != nil {
-		return feed.Result{}, err
+		return nil, nil, err
 	}
-	defer release()
-	return w.Fetcher.Fetch(ctx, url, state)
+	releaseWorker, err := w.workers.acquire(ctx, w.Workers)
+	if err != nil {
+		releaseHost()
+		return nil, nil, err
+	}
+	var once sync.Once
+	fetched = func() { once.Do(releaseHost) }
+	return fetched, func() { fetched(); releaseWorker() }, nil
 }
 
 // Poll fetches one feed once and records what is new.
@@ -318,18 +345,31 @@ func (w *Watcher) fetch(ctx context.Context, url string, state herald.FeedState)
 // slot. A fetch that fails is saved as the feed's LastError; one answered
 // 410 Gone is saved with GonePrefix and returned wrapping ErrGone.
 func (w *Watcher) Poll(ctx context.Context, url string) (herald.IngestResult, error) {
-	result, _, err := w.poll(ctx, url, false)
+	result, _, err := w.poll(ctx, url, false, false)
 	return result, err
 }
 
+// errSkipped is returned by poll for a feed skipped as gone (see
+// GonePrefix).
+var errSkipped = errors.New("feed skipped: gone")
+
 // poll is Poll, also returning what the fetch said about when the feed
-// may change. With whole set, the fetch is not conditional.
-func (w *Watcher) poll(ctx context.Context, url string, whole bool) (herald.IngestResult, fetched, error) {
+// may change. With whole set, the fetch is not conditional. With first
+// set, a feed that was gone recently is skipped with errSkipped.
+func (w *Watcher) poll(ctx context.Context, url string, whole, first bool) (herald.IngestResult, fetched, error) {
+	hostDone, done, err := w.enter(ctx, url)
+	if err != nil {
+		return herald.IngestResult{}, fetched{}, err
+	}
+	defer done()
 	now := w.now()
 	state, err := w.Store.FeedState(ctx, url)
 	firstSight := errors.Is(err, herald.ErrNotFound)
 	if err != nil && !firstSight {
 		return herald.IngestResult{}, fetched{}, fmt.Errorf("read feed state: %w", err)
+	}
+	if first && w.goneRecently(url, state) {
+		return herald.IngestResult{}, fetched{}, errSkipped
 	}
 	lastFetch := state.LastFetch
 	state.URL = url
@@ -339,7 +379,8 @@ func (w *Watcher) poll(ctx context.Context, url string, whole bool) (herald.Inge
 	if whole {
 		ask.ETag, ask.LastModified = "", ""
 	}
-	res, err := w.fetch(ctx, url, ask)
+	res, err := w.Fetcher.Fetch(ctx, url, ask)
+	hostDone()
 	if err != nil {
 		if ctx.Err() != nil {
 			return herald.IngestResult{}, fetched{}, err

@@ -412,3 +412,49 @@ func TestWaitingFeedsHoldNoGoroutine(t *testing.T) {
 		t.Fatal("Run did not return when cancelled while every feed waited")
 	}
 }
+
+func TestWorkersBoundPollsOverAllHosts(t *testing.T) {
+	release := make(chan struct{})
+	var inflight, most atomic.Int32
+	var feeds []string
+	for range 8 {
+		// Each feed on a host of its own: only Workers bounds them.
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			n := inflight.Add(1)
+			defer inflight.Add(-1)
+			for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+			}
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+			fmt.Fprint(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>https://news.example/</link></channel></rss>`)
+		}))
+		defer srv.Close()
+		feeds = append(feeds, srv.URL+"/feed.xml")
+	}
+	w, _, _ := watcher(t, 0, feeds...)
+	w.Interval = time.Hour
+	w.Workers = 3
+	w.Fetcher = feed.NewFetcher("test", time.Minute, 0)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		w.Run(ctx)
+	}()
+	deadline := time.Now().Add(20 * time.Second)
+	for inflight.Load() < 3 {
+		if time.Now().After(deadline) {
+			t.Fatal("timed out waiting for three fetches at once")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond) // a fourth would arrive now
+	if n := most.Load(); n != 3 {
+		t.Errorf("%d fetches at once over 8 hosts, want 3 (Workers)", n)
+	}
+	close(release)
+	cancel()
+	<-done
+}
