@@ -127,6 +127,10 @@ type Router struct {
 	regexps []pattern
 	// byWord indexes follows by the first word of their topic key.
 	byWord map[string][]follow
+	// keys and targets hold each topic key and target of the follows
+	// once; a follow names them by index.
+	keys    []string
+	targets []herald.Target
 	plans  map[herald.Target]schedule.Plan
 }
 
@@ -151,9 +155,11 @@ type keyword struct {
 	words bool
 }
 
+// follow is one follow in Router.byWord: indexes of Router.keys and
+// Router.targets, so that a hundred thousand follows take 8 bytes each
+// and their strings once.
 type follow struct {
-	key    string
-	target herald.Target
+	key, target int32
 }
 
 // New returns a Router that sends every article to targets and each
@@ -242,6 +248,8 @@ func NewRouter(c Config) *Router {
 			r.catchAll = append(r.catchAll, i)
 		}
 	}
+	keyIDs := make(map[string]int32)
+	targetIDs := make(map[herald.Target]int32)
 	for _, f := range c.Follows {
 		key := herald.TopicKey(f.Topic)
 		t := resolve(f.Target, c.Moves)
@@ -251,8 +259,20 @@ func NewRouter(c Config) *Router {
 		if _, ok := ruled[t]; ok {
 			continue
 		}
+		k, ok := keyIDs[key]
+		if !ok {
+			k = int32(len(r.keys))
+			keyIDs[key] = k
+			r.keys = append(r.keys, key)
+		}
+		id, ok := targetIDs[t]
+		if !ok {
+			id = int32(len(r.targets))
+			targetIDs[t] = id
+			r.targets = append(r.targets, t)
+		}
 		first, _, _ := strings.Cut(key, " ")
-		r.byWord[first] = append(r.byWord[first], follow{key: key, target: t})
+		r.byWord[first] = append(r.byWord[first], follow{key: k, target: id})
 	}
 	return r
 }
@@ -424,8 +444,8 @@ func (r *Router) routeFollows(v *view, out []herald.Target) []herald.Target {
 	for _, key := range v.topics() {
 		first, _, _ := strings.Cut(key, " ")
 		for _, f := range r.byWord[first] {
-			if f.key == key {
-				add(f.target)
+			if r.keys[f.key] == key {
+				add(r.targets[f.target])
 			}
 		}
 	}
@@ -439,8 +459,8 @@ func (r *Router) routeFollows(v *view, out []herald.Target) []herald.Target {
 		}
 		tried[w] = true
 		for _, f := range r.byWord[w] {
-			if !seen[f.target] && containsWords(words, f.key) {
-				add(f.target)
+			if t := r.targets[f.target]; !seen[t] && containsWords(words, r.keys[f.key]) {
+				add(t)
 			}
 		}
 	}

@@ -23,6 +23,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	// The time zones, so that HERALD_TIMEZONE works on a machine or image
@@ -40,7 +41,15 @@ const (
 	exitUsage   = 2
 )
 
+// gcPercent is the garbage collector's GOGC unless the environment sets
+// one: the heap may grow half past what is live instead of doubling, for
+// about a fifth less resident memory at a few percent more CPU.
+const gcPercent = 50
+
 func main() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := runMain(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
