@@ -2,6 +2,7 @@ package poll
 
 import (
 	"context"
+	"hash/maphash"
 	"slices"
 	"sync"
 	"time"
@@ -83,9 +84,14 @@ const forgetAfter = 24 * time.Hour
 // known remembers the article keys the feeds listed since start, and which
 // feeds were read since. A key is forgotten a day after the last feed
 // stopped listing it, so the set stays as large as a day of the feeds.
+// Keys are kept as 64-bit hashes with the Unix second they were last
+// listed: 5,000 feeds of 20 items take 2 MB, not 10. Two keys of one hash
+// (about one chance in 10^10 for a day of such feeds) would only spare one
+// teaser its page lookup.
 type known struct {
 	mu    sync.Mutex
-	keys  map[string]time.Time // when last listed
+	seed  maphash.Seed
+	keys  map[uint64]int64 // key hash: when last listed
 	feeds map[string]bool
 	swept time.Time
 }
@@ -101,7 +107,10 @@ func (k *known) started(feed string) bool {
 func (k *known) has(key string) bool {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	_, ok := k.keys[key]
+	if k.keys == nil {
+		return false
+	}
+	_, ok := k.keys[maphash.String(k.seed, key)]
 	return ok
 }
 
@@ -110,18 +119,18 @@ func (k *known) add(feed string, articles []herald.Article, now time.Time) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if k.keys == nil {
-		k.keys, k.feeds, k.swept = map[string]time.Time{}, map[string]bool{}, now
+		k.seed, k.keys, k.feeds, k.swept = maphash.MakeSeed(), map[uint64]int64{}, map[string]bool{}, now
 	}
 	k.feeds[feed] = true
 	for _, a := range articles {
-		k.keys[a.Key] = now
+		k.keys[maphash.String(k.seed, a.Key)] = now.Unix()
 	}
 	if now.Sub(k.swept) < time.Hour {
 		return
 	}
 	k.swept = now
 	for key, seen := range k.keys {
-		if now.Sub(seen) > forgetAfter {
+		if now.Sub(time.Unix(seen, 0)) > forgetAfter {
 			delete(k.keys, key)
 		}
 	}
