@@ -164,6 +164,9 @@ type watched struct {
 	failures int
 	// polled is set once the feed was polled since start.
 	polled bool
+	// published are the latest publish times of its items, in Unix
+	// nanoseconds, newest first.
+	published []int64
 }
 
 // step polls the feed once and returns how long to wait before the next
@@ -180,13 +183,16 @@ func (w *Watcher) step(ctx context.Context, f *watched) (wait time.Duration, aga
 	switch {
 	case err == nil && f.adaptive:
 		f.failures = 0
+		if !got.notModified {
+			// The rate reads the newest times only: keep no more, and
+			// as Unix nanoseconds, since a Watcher keeps them for every
+			// feed. A 304 keeps those read before.
+			f.published = unixNanos(latest(got.published, schedule.RateItems+1))
+		}
 		f.last = f.last.update(got)
-		f.last.ok = true
-		// The rate reads the newest times only: keep no more, since a
-		// Watcher keeps this for every feed.
-		f.last.published = latest(f.last.published, schedule.RateItems+1)
+		f.last.ok, f.last.published = true, nil
 		next := schedule.NextFetch(started, schedule.FeedHistory{
-			URL: f.url, Published: f.last.published, Floor: f.last.freshness.Floor(),
+			URL: f.url, Published: times(f.published), Floor: f.last.freshness.Floor(),
 		}, w.Policy)
 		f.period = next.Sub(started)
 		wait = max(0, next.Sub(w.now()))
@@ -217,6 +223,24 @@ func latest(times []time.Time, n int) []time.Time {
 	slices.SortFunc(s, func(a, b time.Time) int { return b.Compare(a) })
 	s = slices.CompactFunc(s, time.Time.Equal)
 	return slices.Clip(s[:min(n, len(s))])
+}
+
+// unixNanos returns ts as Unix nanoseconds.
+func unixNanos(ts []time.Time) []int64 {
+	out := make([]int64, len(ts))
+	for i, t := range ts {
+		out[i] = t.UnixNano()
+	}
+	return out
+}
+
+// times returns the times of Unix nanoseconds ns.
+func times(ns []int64) []time.Time {
+	out := make([]time.Time, len(ns))
+	for i, n := range ns {
+		out[i] = time.Unix(0, n)
+	}
+	return out
 }
 
 // waits holds the timers of the feeds waiting for their next poll.
