@@ -26,7 +26,7 @@ const (
 // benchFanout posts one article to tgChats private Telegram chats and
 // dcChannels Discord channels and reports the achieved rate against the
 // platform's ceiling, and the 429s.
-func benchFanout(bin, dir string, tgChats, dcChannels int, paid bool) {
+func benchFanout(bin, dir string, tgChats, dcChannels int, paid bool) []row {
 	chats := make([]string, tgChats)
 	for i := range chats {
 		chats[i] = strconv.Itoa(100000 + i)
@@ -85,23 +85,32 @@ func benchFanout(bin, dir string, tgChats, dcChannels int, paid bool) {
 	for _, m := range telegram.AllMessages() {
 		tgTimes = append(tgTimes, m.Created)
 	}
-	fanoutLine("Telegram", tgTimes, tgChats, ceiling, telegram.RateLimited())
+	tgShare, tgOK := fanoutLine("Telegram", tgTimes, tgChats, ceiling, telegram.RateLimited())
 	dcTimes := make([]time.Time, 0, dcChannels)
 	for _, m := range discord.AllMessages() {
 		dcTimes = append(dcTimes, m.Created)
 	}
-	fanoutLine("Discord", dcTimes, dcChannels, discordCeiling, discord.RateLimited())
+	dcShare, dcOK := fanoutLine("Discord", dcTimes, dcChannels, discordCeiling, discord.RateLimited())
 	if paid {
 		fmt.Printf("  paid broadcasts: %d (each costs the bot's owner Telegram Stars)\n", telegram.PaidBroadcasts())
 	}
+	name := fmt.Sprintf("fan-out of one article to %s Telegram chats and %s Discord channels", thousands(tgChats), thousands(dcChannels))
+	if paid {
+		name += ", paid broadcasts"
+	}
+	limited := telegram.RateLimited() + discord.RateLimited()
+	return []row{{name, "achieved rate / ceiling; 429s",
+		fmt.Sprintf("Telegram %.1f %%, Discord %.1f %%; %d", tgShare, dcShare, limited),
+		"≥ 97 %; 0", tgOK && dcOK && tgShare >= 97 && dcShare >= 97 && limited == 0}}
 }
 
 // fanoutLine prints how many of want posts arrived and how fast, from the
-// first to the last, against the ceiling.
-func fanoutLine(name string, times []time.Time, want int, ceiling float64, rateLimited int) {
+// first to the last, against the ceiling. It returns the achieved share of
+// the ceiling, in percent, and whether every post arrived once.
+func fanoutLine(name string, times []time.Time, want int, ceiling float64, rateLimited int) (share float64, whole bool) {
 	if len(times) < 2 {
 		fmt.Printf("  %-9s delivered %d/%d\n", name, len(times), want)
-		return
+		return 0, len(times) == want
 	}
 	first, last := slices.MinFunc(times, time.Time.Compare), slices.MaxFunc(times, time.Time.Compare)
 	took := last.Sub(first)
@@ -113,4 +122,13 @@ func fanoutLine(name string, times []time.Time, want int, ceiling float64, rateL
 	fmt.Printf("  %-9s delivered %d/%d, duplicates %d, first to last %s (the limit allows %s): %.1f posts/s, %.1f%% of the ceiling of %g/s, 429s %d\n",
 		name, min(len(times), want), want, max(len(times)-want, 0), took.Round(time.Millisecond), fastest,
 		float64(len(times))/took.Seconds(), 100*fastest.Seconds()/took.Seconds(), ceiling, rateLimited)
+	if took < 30*time.Second {
+		// A short fan-out: how its posts fell, by tenth of a second.
+		counts := make([]int, int(took/(100*time.Millisecond))+1)
+		for _, t := range times {
+			counts[int(t.Sub(first)/(100*time.Millisecond))]++
+		}
+		fmt.Printf("            posts per tenth of a second from the first: %v\n", counts)
+	}
+	return 100 * fastest.Seconds() / took.Seconds(), len(times) == want
 }

@@ -4,11 +4,15 @@
 // how late posts arrive and whether a burst is delivered whole, once, in
 // order and without tripping a rate limit.
 //
+//	go run ./bench -table       # the README's Performance table: about 35 minutes
 //	go run ./bench              # 300-article burst: about five minutes
 //	go run ./bench -n 50        # a shorter run
 //	go run ./bench -commands 500  # command acknowledgement time instead
 //	go run ./bench -fanout-telegram 10000 -fanout-discord 200  # one article to many chats
 //	go run ./bench -websub 100  # publish → post through WebSub pushes
+//	go run ./bench -polling 1000  # publish → post, fetches, bytes and 304s of polled feeds
+//	go run ./bench -week 7      # fetches a day of a daily feed, on a simulated clock
+//	go run ./bench -steady 5000 -follows 100000  # memory and CPU in a steady state
 package main
 
 import (
@@ -44,6 +48,16 @@ func main() {
 	fanDiscord := flag.Int("fanout-discord", 200, "Discord channels of the fan-out")
 	websubFeeds := flag.Int("websub", 0, "measure publish → post for this many feeds pushed by a WebSub hub instead")
 	paid := flag.Bool("paid", false, "send the fan-out as Telegram paid broadcasts (HERALD_TELEGRAM_PAID_BROADCAST)")
+	pollFeeds := flag.Int("polling", 0, "measure polling of this many feeds instead")
+	pollEvery := flag.Duration("poll-every", time.Minute, "with -polling, HERALD_POLL_INTERVAL")
+	pollFor := flag.Duration("poll-for", 5*time.Minute, "with -polling, how long articles are published")
+	week := flag.Int("week", 0, "count the fetches of a daily feed over this many simulated days instead")
+	steady := flag.Int("steady", 0, "measure memory and CPU with this many feeds (and -follows follows) instead")
+	follows := flag.Int("follows", 100000, "with -steady, how many follows readers have")
+	steadyEvery := flag.Duration("steady-every", 0, "with -steady, HERALD_POLL_INTERVAL (0: adaptive polling)")
+	warm := flag.Duration("warm", 3*time.Minute, "with -steady, how long after every feed's first fetch the measure starts")
+	table := flag.Bool("table", false, "run the scenarios of the README's Performance table, print the table and write it to -out")
+	out := flag.String("out", "bench-results.md", "with -table, the file the table is written to")
 	flag.Parse()
 	log.SetFlags(0)
 
@@ -62,16 +76,41 @@ func main() {
 		}
 	}
 
-	if *commands > 0 {
+	switch {
+	case *table:
+		start := time.Now()
+		var rows []row
+		rows = append(rows, benchWebSub(*bin, dir, 100)...)
+		rows = append(rows, benchPolling(*bin, dir, 1000, time.Minute, 5*time.Minute)...)
+		rows = append(rows, benchWeek(dir, 7)...)
+		rows = append(rows, benchFanout(*bin, dir, 10000, 200, false)...)
+		rows = append(rows, benchSteady(*bin, dir, 5000, 100000, 0, 3*time.Minute, 2*time.Minute)...)
+		rows = append(rows, benchSteady(*bin, dir, 5000, 100000, time.Minute, 3*time.Minute, 2*time.Minute)...)
+		var sb strings.Builder
+		writeTable(&sb, rows, time.Since(start))
+		fmt.Printf("\n%s", sb.String())
+		if err := os.WriteFile(*out, []byte(sb.String()), 0o644); err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("\nwritten to %s\n", *out)
+		return
+	case *commands > 0:
 		benchCommands(*bin, dir, *commands)
 		return
-	}
-	if *websubFeeds > 0 {
+	case *websubFeeds > 0:
 		benchWebSub(*bin, dir, *websubFeeds)
 		return
-	}
-	if *fanTelegram > 0 {
+	case *fanTelegram > 0:
 		benchFanout(*bin, dir, *fanTelegram, *fanDiscord, *paid)
+		return
+	case *pollFeeds > 0:
+		benchPolling(*bin, dir, *pollFeeds, *pollEvery, *pollFor)
+		return
+	case *week > 0:
+		benchWeek(dir, *week)
+		return
+	case *steady > 0:
+		benchSteady(*bin, dir, *steady, *follows, *steadyEvery, *warm, 2*time.Minute)
 		return
 	}
 
