@@ -32,7 +32,7 @@ const Prefix = "HERALD"
 type Config struct {
 	Feeds        List          `desc:"Feed URLs to watch (RSS, Atom or JSON Feed), comma-separated."`
 	FeedsFile    string        `split_words:"true" desc:"A file naming more feeds to watch, read at start: one URL per line (blank lines and # comments skipped), or an OPML export of a feed reader's subscriptions. Its feeds are added to HERALD_FEEDS."`
-	Database     string        `default:"herald.db" desc:"Where Herald keeps articles and its outbox: a SQLite file path. (postgres:// URLs are reserved for a later release.)"`
+	Database     string        `default:"herald.db" desc:"Where Herald keeps articles and its outbox: a SQLite file path, or a PostgreSQL URL (postgres://user:password@host/db). On PostgreSQL several Herald processes may share the database: one leads and posts, the others wait and take over within seconds when it stops."`
 	PollInterval time.Duration `split_words:"true" desc:"When set, pins how often each feed is fetched (Go duration: 90s, 2m, 1h), whatever the feed's rate or its server's cache headers. Unset, each feed is fetched as often as it publishes, between HERALD_POLL_MIN and HERALD_POLL_MAX."`
 	PollMin      time.Duration `split_words:"true" default:"1m" desc:"Shortest time between two fetches of a feed, for the busiest feeds, when HERALD_POLL_INTERVAL is not set."`
 	PollMax      time.Duration `split_words:"true" default:"1h" desc:"Longest time between two fetches of a feed, for quiet feeds, when HERALD_POLL_INTERVAL is not set, unless the feed's server asks for longer (Cache-Control, Expires, RSS ttl); it bounds how late a quiet feed's news can be."`
@@ -213,8 +213,10 @@ func (c Config) Validate() Errors {
 	switch {
 	case c.Database == "":
 		bad("DATABASE", "is empty: give a SQLite file path such as herald.db")
-	case strings.HasPrefix(c.Database, "postgres://") || strings.HasPrefix(c.Database, "postgresql://"):
-		bad("DATABASE", "PostgreSQL is not supported yet: use a SQLite file path such as herald.db")
+	case IsPostgres(c.Database):
+		if u, err := url.Parse(c.Database); err != nil || u.Host == "" && u.Query().Get("host") == "" {
+			bad("DATABASE", "is not a PostgreSQL URL: want postgres://user:password@host:5432/database")
+		}
 	case strings.Contains(c.Database, "://"):
 		bad("DATABASE", "%q: want a SQLite file path such as herald.db", c.Database)
 	}
@@ -336,6 +338,12 @@ func (c Config) routes() (*time.Location, []route.Rule, Errors) {
 		bad("TELEGRAM_TOKEN", "is empty, but HERALD_ROUTES routes to Telegram chats: give the bot token")
 	}
 	return loc, rules, errs
+}
+
+// IsPostgres reports whether database, a HERALD_DATABASE value, names a
+// PostgreSQL database rather than a SQLite file.
+func IsPostgres(database string) bool {
+	return strings.HasPrefix(database, "postgres://") || strings.HasPrefix(database, "postgresql://")
 }
 
 // Polling is how often feeds are fetched. With HERALD_POLL_INTERVAL set,

@@ -158,7 +158,7 @@ func TestLoadErrors(t *testing.T) {
 		{"empty duration", map[string]string{"HERALD_POLL_INTERVAL": ""}, "HERALD_POLL_INTERVAL", "set but empty"},
 		{"bad backlog", map[string]string{"HERALD_BACKLOG": "many"}, "HERALD_BACKLOG", "whole number"},
 		{"negative backlog", map[string]string{"HERALD_BACKLOG": "-1"}, "HERALD_BACKLOG", "negative"},
-		{"postgres", map[string]string{"HERALD_DATABASE": "postgres://localhost/herald"}, "HERALD_DATABASE", "not supported yet"},
+		{"postgres without a host", map[string]string{"HERALD_DATABASE": "postgres:///herald"}, "HERALD_DATABASE", "is not a PostgreSQL URL"},
 		{"tiny interval", map[string]string{"HERALD_POLL_INTERVAL": "10ms"}, "HERALD_POLL_INTERVAL", "too short"},
 		{"negative interval", map[string]string{"HERALD_POLL_INTERVAL": "-1m"}, "HERALD_POLL_INTERVAL", "too short"},
 		{"zero poll min", map[string]string{"HERALD_POLL_MIN": "0"}, "HERALD_POLL_MIN", "too short"},
@@ -328,5 +328,28 @@ func TestPolling(t *testing.T) {
 				t.Errorf("PollSummary() = %q, want %q", got, tt.wantSummary)
 			}
 		})
+	}
+}
+
+func TestPostgresDatabase(t *testing.T) {
+	for _, db := range []string{
+		"postgres://herald:secret@db.example:5432/herald?sslmode=require",
+		"postgresql://db.example/herald",
+		"postgres:///herald?host=/var/run/postgresql",
+	} {
+		clearEnv(t)
+		t.Setenv("HERALD_FEEDS", "https://a.example/rss")
+		t.Setenv("HERALD_DATABASE", db)
+		c, err := Load()
+		if err != nil {
+			t.Errorf("HERALD_DATABASE=%s: %v", db, err)
+			continue
+		}
+		if !IsPostgres(c.Database) {
+			t.Errorf("IsPostgres(%q) = false", db)
+		}
+	}
+	if IsPostgres("herald.db") || IsPostgres("/var/lib/herald/postgres.db") {
+		t.Error("IsPostgres takes a SQLite path for PostgreSQL")
 	}
 }

@@ -4,24 +4,18 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/config"
-	"github.com/heraldhq/herald/store/sqlite"
 )
 
 // resume lets paused targets receive posts again, once an admin has
 // fixed what paused them: the bot invited back, a permission granted.
 // Without arguments it lists the paused targets.
 func resume(ctx context.Context, cfg config.Config, args []string, stdout, stderr io.Writer) int {
-	if _, err := os.Stat(cfg.Database); err != nil {
-		fmt.Fprintf(stderr, "herald resume: no database at %s (HERALD_DATABASE): %v\n", cfg.Database, err)
-		return exitFailure
-	}
-	st, err := sqlite.Open(ctx, cfg.Database)
+	st, err := openDatabase(ctx, cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "herald resume:", err)
 		return exitFailure

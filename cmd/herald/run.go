@@ -25,23 +25,23 @@ import (
 	"github.com/heraldhq/herald/poll"
 	"github.com/heraldhq/herald/route"
 	"github.com/heraldhq/herald/schedule"
-	"github.com/heraldhq/herald/store/sqlite"
 	"github.com/heraldhq/herald/websub"
 )
 
 // run watches the feeds and delivers new articles until ctx is cancelled.
 // Posts are timed by clock.
 func run(ctx context.Context, cfg config.Config, clock herald.Clock, stdout io.Writer, log *slog.Logger) error {
-	unlock, err := lockDatabase(cfg.Database)
+	st, led, stop, err := runDatabase(ctx, cfg, log)
 	if err != nil {
+		if ctx.Err() != nil {
+			// Stopped while waiting to lead.
+			return nil
+		}
 		return err
 	}
-	defer unlock()
-	st, err := sqlite.Open(ctx, cfg.Database)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
+	defer stop()
+	parent := ctx
+	ctx = led
 
 	// The bots' requests outlive the signal by the dispatcher's grace
 	// period, so a send in flight at SIGTERM can finish and be recorded.
@@ -157,6 +157,9 @@ func run(ctx context.Context, cfg config.Config, clock herald.Clock, stdout io.W
 		go func() { defer wg.Done(); serveHTTP(ctx, cfg.HTTPAddr, log, ready, reg.Handler(), hub) }()
 	}
 	wg.Wait()
+	if parent.Err() == nil && ctx.Err() != nil {
+		return fmt.Errorf("stopped: %w", context.Cause(ctx))
+	}
 	log.Info("herald stopped cleanly")
 	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -13,7 +12,6 @@ import (
 	"github.com/heraldhq/herald/config"
 	"github.com/heraldhq/herald/extract"
 	"github.com/heraldhq/herald/route"
-	"github.com/heraldhq/herald/store/sqlite"
 )
 
 // why tells, for each target, what happened to one article: sent as which
@@ -24,11 +22,7 @@ func why(ctx context.Context, cfg config.Config, args []string, stdout, stderr i
 		fmt.Fprintf(stderr, "herald why: want one article URL or key\n\n%s", usage)
 		return exitUsage
 	}
-	if _, err := os.Stat(cfg.Database); err != nil {
-		fmt.Fprintf(stderr, "herald why: no database at %s (HERALD_DATABASE): %v\n", cfg.Database, err)
-		return exitFailure
-	}
-	st, err := sqlite.Open(ctx, cfg.Database)
+	st, err := openDatabase(ctx, cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "herald why:", err)
 		return exitFailure

@@ -40,6 +40,8 @@ var _ herald.Store = (*Store)(nil)
 // database schema.
 type Store struct {
 	pool *pgxpool.Pool
+	// schema is the schema the store's tables live in.
+	schema string
 	// ingestLock is the key of the advisory lock that serialises the
 	// writes that must not interleave (Ingest, MoveTarget) among every
 	// store of the schema.
@@ -82,6 +84,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	}
 	return &Store{
 		pool:       pool,
+		schema:     *schema,
 		ingestLock: lockKey(*schema, "ingest"),
 		followLock: int32(lockKey(*schema, "follows")),
 	}, nil
