@@ -96,11 +96,19 @@ func benchPolling(bin, dir string, n int, interval, publishFor time.Duration) []
 	}
 }
 
-// startHerald starts the daemon with env on top of PATH and quiet logs;
-// the function it returns stops it and waits for it to end.
+// startHerald starts the daemon with env on top of PATH, quiet logs and
+// no HTTP server; the function it returns stops it and waits for it to
+// end. The Go runtime's settings (GOGC, GOMEMLIMIT, GODEBUG) pass through,
+// so that their effect can be measured.
 func startHerald(bin string, env ...string) (cmd *exec.Cmd, stop func()) {
 	cmd = exec.Command(bin, "run")
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "GODEBUG=" + os.Getenv("GODEBUG"), "GOMEMLIMIT=" + os.Getenv("GOMEMLIMIT"), "GOGC=" + os.Getenv("GOGC"), "HERALD_HTTP_ADDR=", "HERALD_LOG_LEVEL=warn"}, env...)
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HERALD_HTTP_ADDR=", "HERALD_LOG_LEVEL=warn"}
+	for _, k := range []string{"GOGC", "GOMEMLIMIT", "GODEBUG"} {
+		if v, ok := os.LookupEnv(k); ok {
+			cmd.Env = append(cmd.Env, k+"="+v)
+		}
+	}
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		log.Fatal(err)
