@@ -138,8 +138,13 @@ func Load() (Config, error) {
 	return c, nil
 }
 
+// testPrefix starts the variables of Herald's test suite, such as
+// HERALD_TEST_DATABASE_URL: they are not Herald's, and not typos.
+const testPrefix = Prefix + "_TEST_"
+
 // Unknown lists the HERALD_ variables in the environment that Herald does
-// not read, most likely typos.
+// not read, most likely typos; the test suite's HERALD_TEST_ ones are
+// left out.
 func Unknown() []string {
 	known := map[string]bool{}
 	for _, k := range Keys() {
@@ -148,7 +153,7 @@ func Unknown() []string {
 	var unknown []string
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(k, Prefix+"_") && !known[k] {
+		if strings.HasPrefix(k, Prefix+"_") && !strings.HasPrefix(k, testPrefix) && !known[k] {
 			unknown = append(unknown, k)
 		}
 	}

@@ -256,6 +256,7 @@ func TestUnknownVariablesWarn(t *testing.T) {
 	clearEnv(t)
 	t.Setenv("HERALD_FEEDS", "https://a.example/rss")
 	t.Setenv("HERALD_FEED", "https://typo.example/rss")
+	t.Setenv("HERALD_TEST_DATABASE_URL", "postgres://127.0.0.1/test")
 	c, err := Load()
 	if err != nil {
 		t.Fatal(err)
@@ -263,6 +264,9 @@ func TestUnknownVariablesWarn(t *testing.T) {
 	ws := strings.Join(c.Warnings(), "\n")
 	if !strings.Contains(ws, "HERALD_FEED is not a Herald variable") {
 		t.Fatalf("warnings = %q", ws)
+	}
+	if strings.Contains(ws, "HERALD_TEST_") {
+		t.Errorf("the test suite's variable is taken for a typo: %q", ws)
 	}
 }
 
