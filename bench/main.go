@@ -4,7 +4,7 @@
 // how late posts arrive and whether a burst is delivered whole, once, in
 // order and without tripping a rate limit.
 //
-//	go run ./bench -table       # the README's Performance table: about 35 minutes
+//	go run ./bench -table       # the README's Performance table: about 26 minutes
 //	go run ./bench              # 300-article burst: about five minutes
 //	go run ./bench -n 50        # a shorter run
 //	go run ./bench -commands 500  # command acknowledgement time instead
