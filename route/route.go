@@ -131,7 +131,7 @@ type Router struct {
 	// once; a follow names them by index.
 	keys    []string
 	targets []herald.Target
-	plans  map[herald.Target]schedule.Plan
+	plans   map[herald.Target]schedule.Plan
 }
 
 // compiled is a rule ready to check, its target resolved.
