@@ -50,7 +50,9 @@ type Options struct {
 	GatewayRetry time.Duration
 	// FirstPost is how long after start the first post waits: the process
 	// before this one may have used up a channel's rate-limit window just
-	// before it stopped (default one window, 5 s; negative: no wait).
+	// before it stopped (default one window, 5 s; negative: no wait). For
+	// the same reason, unless it is negative, the first request of any
+	// kind waits a second, the span of the bot-wide limit.
 	FirstPost time.Duration
 	Log       *slog.Logger
 }
@@ -103,6 +105,9 @@ func New(opts Options) (*Bot, error) {
 	s.Identify.Intents = discordgo.IntentsGuilds
 	b := &Bot{s: s, log: opts.Log, global: pace.NewBurst(globalLimit, time.Second), retry: opts.GatewayRetry,
 		dms: make(map[string]string), firstPost: time.Now().Add(max(opts.FirstPost, 0))}
+	if opts.FirstPost > 0 {
+		b.global.Spent(time.Now())
+	}
 	s.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) {
 		name := ""
 		if r.User != nil {

@@ -317,10 +317,10 @@ func TestRunRejectsBadConfigurationWithExitCode2(t *testing.T) {
 			t.Errorf("stderr %q lacks %q", stderr.String(), want)
 		}
 	}
-	setEnv(t, map[string]string{"HERALD_FEEDS": "https://news.example/rss", "HERALD_DATABASE": "postgres://db/herald"})
+	setEnv(t, map[string]string{"HERALD_FEEDS": "https://news.example/rss", "HERALD_DATABASE": "postgres:///herald"})
 	stderr = syncBuffer{}
-	if code := runMain(t.Context(), []string{"run"}, &stdout, &stderr); code != exitUsage || !strings.Contains(stderr.String(), "not supported yet") {
-		t.Fatalf("postgres: exit %d, stderr %q", code, stderr.String())
+	if code := runMain(t.Context(), []string{"run"}, &stdout, &stderr); code != exitUsage || !strings.Contains(stderr.String(), "is not a PostgreSQL URL") {
+		t.Fatalf("postgres without a host: exit %d, stderr %q", code, stderr.String())
 	}
 }
 

@@ -66,6 +66,11 @@ func TestReplicasOnPostgresFailOverWithinSeconds(t *testing.T) {
 	env := p.env(db, feed.URL())
 
 	var logsA, logsB syncBuffer
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("first replica's logs:\n%s\nsecond replica's logs:\n%s", logsA.String(), logsB.String())
+		}
+	})
 	a := startBinary(t, bin, env, &logsA)
 	waitFor(t, "the first replica to lead", func() bool { return strings.Contains(logsA.String(), "postgres: leading") })
 	b := startBinary(t, bin, env, &logsB)
@@ -110,8 +115,5 @@ func TestReplicasOnPostgresFailOverWithinSeconds(t *testing.T) {
 	checkOnceInOrder(t, "telegram:"+chat, telegramHeads(p.telegram.Messages(chat)), want)
 	if b.ProcessState != nil {
 		t.Errorf("the second replica exited: %v", b.ProcessState)
-	}
-	if t.Failed() {
-		t.Logf("first replica's logs:\n%s\nsecond replica's logs:\n%s", logsA.String(), logsB.String())
 	}
 }

@@ -52,6 +52,19 @@ func NewBurst(n int, per time.Duration) *Window {
 	return &Window{n: max(n, 1), per: per, changed: make(chan struct{}), turn: make(chan struct{}, 1)}
 }
 
+// Spent records that the whole window was used at t, as a process that
+// stopped just before this one may have used it: no request starts before
+// t plus Per.
+func (w *Window) Spent(t time.Time) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.slots = w.slots[:0]
+	for range w.n {
+		at := t
+		w.slots = append(w.slots, &at)
+	}
+}
+
 // Wait waits until a request may start, and takes its place: the caller
 // must call the returned done once the answer is in (or the request
 // failed to go out). It returns ctx's error if ctx ends first.

@@ -121,3 +121,18 @@ func TestBurstStartsAWindowAtOnce(t *testing.T) {
 		t.Errorf("start %d of a burst came within %v of %d answers, want it to wait for the window", n+1, per/2, n)
 	}
 }
+
+func TestSpentWindowMakesTheFirstRequestWait(t *testing.T) {
+	const per = 300 * time.Millisecond
+	w := NewBurst(5, per)
+	spent := time.Now()
+	w.Spent(spent)
+	done, err := w.Wait(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	done()
+	if waited := time.Since(spent); waited < per {
+		t.Errorf("the first request after a spent window started %v after it, want at least %v", waited, per)
+	}
+}
