@@ -9,21 +9,14 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/store/internal/searchrank"
 )
 
 // articleColumns are the columns scanArticle reads, in its order.
 const articleColumns = `a.key, a.url, a.headline, a.dateline_text, a.dateline_place, a.dateline_date,
 	a.dateline_agency, a.lead, a.topics, a.image, a.published, a.source, a.feed`
-
-// Limits on what Search reads of a query: the first maxQueryBytes bytes,
-// and of them the first maxQueryWords distinct words.
-const (
-	maxQueryBytes = 1000
-	maxQueryWords = 10
-)
 
 // searchWindow is how many matching articles Search ranks, at most: the
 // most recently recorded of them, or limit if it is more.
@@ -36,45 +29,19 @@ const (
 // rarely make the first page anyway.
 const searchWindow = 1000
 
-// Search scoring. An article's score is its relevance divided by a
-// recency factor:
-//
-//	relevance = 1 + Σ over the words of the query of
-//	            headlineWeight·[the word is in the headline] +
-//	            leadWeight·[the word is in the lead]
-//	score     = relevance / (1 + age / recencyScale)
-//
-// where age is how much older the article is than the newest article in
-// the window, so that the ranking does not change with the clock. Every
-// article of the window holds the words (or, in the fallback, one of them)
-// somewhere: the 1 is for that. An article two days older than another
-// needs twice its relevance to rank level with it. Ties go to the newer.
-const (
-	headlineWeight = 3
-	leadWeight     = 1
-	recencyScale   = 2 * 24 * 60 * 60 * 1_000_000 // two days, in microseconds
-)
-
 // selectCandidates lists the window of matches of an FTS5 query.
 const selectCandidates = `SELECT rowid, published, headline, lead FROM search
 WHERE search MATCH ? ORDER BY rowid DESC LIMIT ?`
 
-// candidate is an article of the search window.
-type candidate struct {
-	id, published  int64
-	headline, lead string
-	score          float64
-}
-
 // Search finds at most limit articles matching query, as herald.Store
 // describes: the articles whose headline, lead or body hold every word of
-// the query, or, when no article holds them all, any of them, ranked as
-// the constants above say. Words are compared as herald.TopicKey compares
-// them, whole: "china" does not find "Chinese". A limit of 0 or less finds
+// the query, or, when no article holds them all, any of them, ranked by
+// searchrank.Rank. Words are compared as herald.TopicKey compares them,
+// whole: "china" does not find "Chinese". A limit of 0 or less finds
 // nothing. The articles come back without their Body, which the store does
 // not keep.
 func (s *Store) Search(ctx context.Context, query string, limit int) ([]herald.Article, error) {
-	words := queryWords(query)
+	words := searchrank.QueryWords(query)
 	if len(words) == 0 || limit <= 0 {
 		return nil, nil
 	}
@@ -90,10 +57,10 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]herald.A
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: search %q: %w", words, err)
 	}
-	rank(cs, words)
+	searchrank.Rank(cs, words)
 	ids := make([]int64, 0, min(limit, len(cs)))
 	for _, c := range cs[:min(limit, len(cs))] {
-		ids = append(ids, c.id)
+		ids = append(ids, c.ID)
 	}
 	as, err := s.articlesByID(ctx, ids)
 	if err != nil {
@@ -103,90 +70,21 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]herald.A
 }
 
 // candidates returns the window of articles that match, an FTS5 query.
-func (s *Store) candidates(ctx context.Context, match string, window int) ([]candidate, error) {
+func (s *Store) candidates(ctx context.Context, match string, window int) ([]searchrank.Candidate, error) {
 	rows, err := s.read.QueryContext(ctx, selectCandidates, match, window)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var cs []candidate
+	var cs []searchrank.Candidate
 	for rows.Next() {
-		var c candidate
-		if err := rows.Scan(&c.id, &c.published, &c.headline, &c.lead); err != nil {
+		var c searchrank.Candidate
+		if err := rows.Scan(&c.ID, &c.Published, &c.Headline, &c.Lead); err != nil {
 			return nil, err
 		}
 		cs = append(cs, c)
 	}
 	return cs, rows.Err()
-}
-
-// rank scores the candidates for the query's words and sorts them, the
-// best first.
-func rank(cs []candidate, words []string) {
-	if len(cs) == 0 {
-		return
-	}
-	newest := cs[0].published
-	for _, c := range cs {
-		newest = max(newest, c.published)
-	}
-	padded := make([]string, len(words))
-	for i, w := range words {
-		padded[i] = " " + w + " "
-	}
-	for i := range cs {
-		c := &cs[i]
-		headline, lead := " "+c.headline+" ", " "+c.lead+" "
-		relevance := 1
-		for _, w := range padded {
-			if strings.Contains(headline, w) {
-				relevance += headlineWeight
-			}
-			if strings.Contains(lead, w) {
-				relevance += leadWeight
-			}
-		}
-		age := float64(newest) - float64(c.published)
-		c.score = float64(relevance) / (1 + age/recencyScale)
-	}
-	slices.SortFunc(cs, func(a, b candidate) int {
-		if a.score != b.score {
-			return cmp.Compare(b.score, a.score)
-		}
-		if a.published != b.published {
-			return cmp.Compare(b.published, a.published)
-		}
-		return cmp.Compare(b.id, a.id)
-	})
-}
-
-// queryWords returns the distinct words of what a reader typed, as
-// herald.TopicKey has them, at most maxQueryWords of them from the first
-// maxQueryBytes bytes.
-func queryWords(query string) []string {
-	cut := false
-	if len(query) > maxQueryBytes {
-		n := maxQueryBytes
-		for n > 0 && !utf8.RuneStart(query[n]) {
-			n--
-		}
-		query, cut = query[:n], true
-	}
-	words := strings.Fields(herald.TopicKey(query))
-	if cut && len(words) > 0 {
-		// The last word may be the start of a longer one.
-		words = words[:len(words)-1]
-	}
-	out := make([]string, 0, min(len(words), maxQueryWords))
-	for _, w := range words {
-		if len(out) == maxQueryWords {
-			break
-		}
-		if !slices.Contains(out, w) {
-			out = append(out, w)
-		}
-	}
-	return out
 }
 
 // ftsString returns s as an FTS5 string, which the query syntax reads as

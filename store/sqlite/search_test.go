@@ -10,37 +10,8 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/store/internal/searchrank"
 )
-
-func TestQueryWords(t *testing.T) {
-	long := strings.Repeat("abc ", 300) // 1,200 bytes
-	tests := []struct {
-		in   string
-		want []string
-	}{
-		{"", nil},
-		{"  \t\n", nil},
-		{`!@#$%^&*()"'`, nil},
-		{"🗞️ 🍵", nil},
-		{"China", []string{"china"}},
-		{`"china" OR NEAR(russia, 2) headline:*`, []string{"china", "or", "near", "russia", "2", "headline"}},
-		{"Côte d’Ivoire", []string{"cote", "d", "ivoire"}},
-		{"tokyo TOKYO Tokyo", []string{"tokyo"}},
-		{"a b c d e f g h i j k l", []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"}},
-		{"a a b b c c d d e e f f g g h h i i j j k", []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"}},
-		{long, []string{"abc"}},
-		// Cut inside "abcdef": the part kept is dropped, not searched.
-		{strings.Repeat(" ", 997) + "abcdef", nil},
-		{strings.Repeat(" ", 991) + "xyz abcdef", []string{"xyz"}},
-		// Cut inside a character of two bytes: no invalid UTF-8.
-		{strings.Repeat(" ", 999) + "é", nil},
-	}
-	for _, tc := range tests {
-		if got := queryWords(tc.in); !slices.Equal(got, tc.want) {
-			t.Errorf("queryWords(%.40q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
 
 func TestFTSString(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -271,7 +242,7 @@ func FuzzSearch(f *testing.F) {
 		if len(as) > max(limit, 0) {
 			t.Fatalf("Search(%q, %d) = %d articles", query, limit, len(as))
 		}
-		qw := queryWords(query)
+		qw := searchrank.QueryWords(query)
 		for _, a := range as {
 			found := false
 			for _, w := range qw {
