@@ -33,9 +33,10 @@ const channelWindow = 5 * time.Second
 // globalLimit is Discord's global limit of 50 requests a second per bot,
 // counted from the answers of the requests before (see pace.Window), so
 // that it holds whatever the latency; the per-route limits come from the
-// response headers, which discordgo reads. The window lets 50 requests go
-// at once (pace.NewBurst): a post carries an enforced nonce, so one in
-// flight at a crash is not posted twice when it is sent again.
+// response headers, which discordgo reads. Its starts are spread, like
+// Telegram's: a burst of 50 posts would queue 50 records of what was sent
+// at once, and the Telegram posts answered meanwhile would wait unrecorded,
+// each a duplicate if the process died then.
 const globalLimit = 50
 
 // Options configure a Bot.
@@ -103,7 +104,7 @@ func New(opts Options) (*Bot, error) {
 	s.MaxRestRetries = 0
 	s.ShouldRetryOnRateLimit = false
 	s.Identify.Intents = discordgo.IntentsGuilds
-	b := &Bot{s: s, log: opts.Log, global: pace.NewBurst(globalLimit, time.Second), retry: opts.GatewayRetry,
+	b := &Bot{s: s, log: opts.Log, global: pace.NewWindow(globalLimit, time.Second), retry: opts.GatewayRetry,
 		dms: make(map[string]string), firstPost: time.Now().Add(max(opts.FirstPost, 0))}
 	if opts.FirstPost > 0 {
 		b.global.Spent(time.Now())
@@ -154,6 +155,11 @@ func (b *Bot) Close() error { return b.s.Close() }
 
 // Me returns the bot's own user: Discord's identity endpoint.
 func (b *Bot) Me(ctx context.Context) (*discordgo.User, error) {
+	done, err := b.global.Wait(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	u, err := b.s.User("@me", discordgo.WithContext(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("discord GET /users/@me: %w", describe(err))
