@@ -351,6 +351,27 @@ func IsPostgres(database string) bool {
 	return strings.HasPrefix(database, "postgres://") || strings.HasPrefix(database, "postgresql://")
 }
 
+// Redacted returns database, a HERALD_DATABASE value, fit for a log: the
+// password of a PostgreSQL URL, in its user part or its query, is
+// replaced by xxxxx.
+func Redacted(database string) string {
+	if !IsPostgres(database) {
+		return database
+	}
+	u, err := url.Parse(database)
+	if err != nil {
+		return "postgres://(not a URL)"
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
+}
+
 // Polling is how often feeds are fetched. With HERALD_POLL_INTERVAL set,
 // interval is it and policy is zero: every feed is fetched every interval.
 // Unset, interval is zero and policy adapts each feed's period to its

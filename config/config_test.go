@@ -357,3 +357,22 @@ func TestPostgresDatabase(t *testing.T) {
 		t.Error("IsPostgres takes a SQLite path for PostgreSQL")
 	}
 }
+
+func TestRedactedHidesTheDatabasePassword(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"herald.db", "herald.db"},
+		{"postgres://herald:s3cret@db.example:5432/herald?sslmode=require", "postgres://herald:xxxxx@db.example:5432/herald?sslmode=require"},
+		{"postgres://herald@db.example/herald", "postgres://herald@db.example/herald"},
+		{"postgresql://db.example/herald?user=herald&password=s3cret", "postgresql://db.example/herald?password=xxxxx&user=herald"},
+		{"postgres://herald:s3cret@db.example:bad/herald", "postgres://(not a URL)"},
+	}
+	for _, tt := range tests {
+		got := Redacted(tt.in)
+		if got != tt.want {
+			t.Errorf("Redacted(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if strings.Contains(got, "s3cret") {
+			t.Errorf("Redacted(%q) shows the password", tt.in)
+		}
+	}
+}

@@ -34,7 +34,7 @@ func check(ctx context.Context, cfg config.Config, out io.Writer) int {
 	}
 
 	report("config", nil, "%d feed(s), %d Discord channel(s), %d Telegram chat(s), database %s, poll %s, time zone %s",
-		len(cfg.Feeds), len(chats(cfg, herald.Discord)), len(chats(cfg, herald.Telegram)), cfg.Database, cfg.PollSummary(), cfg.Location())
+		len(cfg.Feeds), len(chats(cfg, herald.Discord)), len(chats(cfg, herald.Telegram)), config.Redacted(cfg.Database), cfg.PollSummary(), cfg.Location())
 	for _, w := range cfg.Warnings() {
 		fmt.Fprintf(out, "%-8s %s  %s\n", "config", "warn", w)
 	}

@@ -75,6 +75,9 @@ func TestReplicasOnPostgresFailOverWithinSeconds(t *testing.T) {
 	waitFor(t, "the first replica to lead", func() bool { return strings.Contains(logsA.String(), "postgres: leading") })
 	b := startBinary(t, bin, env, &logsB)
 	waitFor(t, "the second replica to wait", func() bool { return strings.Contains(logsB.String(), "waiting to lead") })
+	// Published after the leader's first sight of the feed, which posts
+	// nothing it lists.
+	waitFor(t, "the leader's first polls", func() bool { return feed.Requests() >= 2 })
 
 	const n = 6
 	for i := 1; i <= n/2; i++ {

@@ -83,7 +83,7 @@ func run(ctx context.Context, cfg config.Config, clock herald.Clock, stdout io.W
 		names[i] = t.String()
 	}
 	log.Info("herald started", "version", version(), "feeds", len(cfg.Feeds), "targets", names,
-		"database", cfg.Database, "poll", cfg.PollSummary(), "backlog", cfg.Backlog)
+		"database", config.Redacted(cfg.Database), "poll", cfg.PollSummary(), "backlog", cfg.Backlog)
 	if paused, err := st.PausedTargets(ctx); err == nil {
 		for _, t := range targets {
 			if reason, ok := paused[t]; ok {
