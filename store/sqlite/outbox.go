@@ -166,18 +166,14 @@ func (s *Store) MarkFailed(ctx context.Context, id int64, reason string) error {
 
 // mark runs update, which changes the pending row id of table (the
 // deliveries or the edits, each row a noun), and explains why when it
-// changed nothing.
+// changed nothing. Marks share commits (see markBatch).
 func (s *Store) mark(ctx context.Context, table, noun, op string, id int64, update string, args ...any) error {
-	res, err := s.write.ExecContext(ctx, update, args...)
-	if err != nil {
-		return fmt.Errorf("sqlite: %s %d: %w", op, id, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("sqlite: %s %d: %w", op, id, err)
-	}
-	if n == 1 {
+	err := s.marks.Do(ctx, markRequest{update: update, args: args})
+	if err == nil {
 		return nil
+	}
+	if !errors.Is(err, errNotPending) {
+		return fmt.Errorf("sqlite: %s %d: %w", op, id, err)
 	}
 	var state string
 	err = s.read.QueryRowContext(ctx, `SELECT state FROM `+table+` WHERE id = ?`, id).Scan(&state)
@@ -188,6 +184,52 @@ func (s *Store) mark(ctx context.Context, table, noun, op string, id int64, upda
 		return fmt.Errorf("sqlite: %s %d: %w", op, id, err)
 	}
 	return fmt.Errorf("sqlite: %s %d: %s is %s, not pending: %w", op, id, noun, state, herald.ErrNotFound)
+}
+
+// markRequest is one mark's update of one row.
+type markRequest struct {
+	update string
+	args   []any
+}
+
+// errNotPending is the outcome of a mark whose update changed no row.
+var errNotPending = errors.New("no pending row")
+
+// markBatch applies the marks of batch in one transaction, so that the
+// records of a fan-out's sends, which arrive many at once, share one sync
+// of the log instead of queueing for one each. A mark whose statement
+// fails has its own error and the others still commit.
+func (s *Store) markBatch(ctx context.Context, batch []markRequest) []error {
+	errs := make([]error, len(batch))
+	fail := func(err error) []error {
+		for i := range errs {
+			errs[i] = err
+		}
+		return errs
+	}
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fail(err)
+	}
+	defer tx.Rollback()
+	for i, m := range batch {
+		res, err := tx.ExecContext(ctx, m.update, m.args...)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		n, err := res.RowsAffected()
+		switch {
+		case err != nil:
+			errs[i] = err
+		case n != 1:
+			errs[i] = errNotPending
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fail(err)
+	}
+	return errs
 }
 
 // scanner is a *sql.Row or *sql.Rows.

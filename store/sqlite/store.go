@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/store/internal/groupcommit"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -41,10 +42,15 @@ var _ herald.Store = (*Store)(nil)
 type Store struct {
 	write *sql.DB
 	read  *sql.DB
+	// marks gathers the marks of deliveries and edits into shared commits.
+	marks *groupcommit.Committer[markRequest]
 
 	closeOnce sync.Once
 	closeErr  error
 }
+
+// maxMarkBatch is the most marks one commit holds.
+const maxMarkBatch = 256
 
 // busyTimeout is how long a connection waits for a lock held by another
 // connection (a checkpoint, a backup, another process) before failing.
@@ -110,7 +116,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		write.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	return &Store{write: write, read: read}, nil
+	s := &Store{write: write, read: read}
+	s.marks = groupcommit.New(maxMarkBatch, s.markBatch)
+	return s, nil
 }
 
 // dsn returns the modernc.org/sqlite data source name of the database file
