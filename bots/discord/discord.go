@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -33,10 +34,11 @@ const channelWindow = 5 * time.Second
 // globalLimit is Discord's global limit of 50 requests a second per bot,
 // counted from the answers of the requests before (see pace.Window), so
 // that it holds whatever the latency; the per-route limits come from the
-// response headers, which discordgo reads. Its starts are spread, like
-// Telegram's: a burst of 50 posts would queue 50 records of what was sent
-// at once, and the Telegram posts answered meanwhile would wait unrecorded,
-// each a duplicate if the process died then.
+// response headers, which discordgo reads. The window lets 50 requests go
+// at once (pace.NewBurst): a post carries an enforced nonce, so one in
+// flight at a crash is not posted twice when it is sent again, and the
+// store records a burst's sends in shared commits, so they do not hold
+// back the records of other platforms' sends.
 const globalLimit = 50
 
 // Options configure a Bot.
@@ -65,9 +67,9 @@ type Bot struct {
 	global  *pace.Window
 	retry   time.Duration
 	handler *bots.Handler
-	// firstPost is when the first post may go: discordgo starts without
-	// the rate-limit state of the process before.
-	firstPost time.Time
+	// firstPost is when the first post may go, in Unix nanoseconds:
+	// discordgo starts without the rate-limit state of the process before.
+	firstPost atomic.Int64
 
 	mu  sync.Mutex
 	dms map[string]string // DM channel IDs by user ID
@@ -98,14 +100,20 @@ func New(opts Options) (*Bot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("discord: %w", err)
 	}
-	s.Client = &http.Client{Timeout: opts.Timeout, Transport: padResetAfter(rebase(base, http.DefaultTransport))}
+	// A burst is up to globalLimit requests at once; keeping as many idle
+	// connections spares each burst new connections where the API speaks
+	// HTTP/1.1 (HTTP/2 multiplexes them over one).
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = globalLimit
+	s.Client = &http.Client{Timeout: opts.Timeout, Transport: padResetAfter(rebase(base, transport))}
 	// A 502 may come after Discord created the message; the library would
 	// resend the same body blindly. The outbox retries instead, with a nonce.
 	s.MaxRestRetries = 0
 	s.ShouldRetryOnRateLimit = false
 	s.Identify.Intents = discordgo.IntentsGuilds
-	b := &Bot{s: s, log: opts.Log, global: pace.NewWindow(globalLimit, time.Second), retry: opts.GatewayRetry,
-		dms: make(map[string]string), firstPost: time.Now().Add(max(opts.FirstPost, 0))}
+	b := &Bot{s: s, log: opts.Log, global: pace.NewBurst(globalLimit, time.Second), retry: opts.GatewayRetry,
+		dms: make(map[string]string)}
+	b.firstPost.Store(time.Now().Add(max(opts.FirstPost, 0)).UnixNano())
 	if opts.FirstPost > 0 {
 		b.global.Spent(time.Now())
 	}
@@ -134,7 +142,14 @@ func (b *Bot) Open() error {
 func (b *Bot) Connect(ctx context.Context) error {
 	wait := b.retry
 	for {
-		err := b.Open()
+		// Opening asks REST for the gateway's address: a request the
+		// bot-wide limit counts.
+		done, err := b.global.Wait(ctx)
+		if err != nil {
+			return err
+		}
+		err = b.Open()
+		done()
 		if err == nil {
 			return nil
 		}
@@ -147,6 +162,21 @@ func (b *Bot) Connect(ctx context.Context) error {
 		case <-t.C:
 		}
 		wait = min(2*wait, 5*time.Minute)
+	}
+}
+
+// TakeOver paces the bot as if another process had posted through its
+// token until at, as one that held the token's posts before this one may
+// have: the global window counts as used up at at, and no channel is
+// posted to sooner than its rate-limit window after it.
+func (b *Bot) TakeOver(at time.Time) {
+	b.global.Spent(at)
+	next := at.Add(channelWindow).UnixNano()
+	for {
+		old := b.firstPost.Load()
+		if old >= next || b.firstPost.CompareAndSwap(old, next) {
+			return
+		}
 	}
 }
 
@@ -221,7 +251,7 @@ func (b *Bot) post(ctx context.Context, chat string, m *discordgo.MessageSend, n
 // and done, to call once the request is answered. discordgo then waits
 // for the route's bucket.
 func (b *Bot) ready(ctx context.Context, chat string) (channelID string, done func(), err error) {
-	if wait := time.Until(b.firstPost); wait > 0 {
+	if wait := time.Until(time.Unix(0, b.firstPost.Load())); wait > 0 {
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():

@@ -357,3 +357,24 @@ func checkRequests(t *testing.T, fake *fakes.Discord) {
 		t.Errorf("unexpected request %s %s", r.Method, r.Path)
 	}
 }
+
+// TestTakeOverWaitsOutTheProcessBefore takes the bot's posts over from a
+// process that used its limits until now: the next post waits for the
+// channels' rate-limit window, though this bot never posted.
+func TestTakeOverWaitsOutTheProcessBefore(t *testing.T) {
+	fake := fakes.NewDiscord(fakes.DiscordOptions{Token: token, Channels: []string{"111"}})
+	defer fake.Close()
+	bot := newBot(t, fake.URL())
+	at := time.Now()
+	bot.TakeOver(at)
+	if _, err := bot.Send(context.Background(), delivery(1, "111")); err != nil {
+		t.Fatal(err)
+	}
+	msgs := fake.Messages("111")
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages, want 1", len(msgs))
+	}
+	if gap := msgs[0].Created.Sub(at); gap < 5*time.Second {
+		t.Errorf("posted %s after the take-over, want at least the channels' 5 s window after it", gap)
+	}
+}

@@ -242,3 +242,26 @@ func TestPaidBroadcastMarksPostsOnly(t *testing.T) {
 		fake.Close()
 	}
 }
+
+// TestTakeOverWaitsOutTheProcessBefore takes the bot's sends over from a
+// process that used its limits until now: the next post to a chat waits
+// one chat interval, though this bot never posted there.
+func TestTakeOverWaitsOutTheProcessBefore(t *testing.T) {
+	t.Parallel()
+	fake := fakes.NewTelegram(fakes.TelegramOptions{Token: token, Chats: []string{"7"}})
+	defer fake.Close()
+	bot := newBot(t, fake, token)
+	time.Sleep(1100 * time.Millisecond) // past the interval after New
+	at := time.Now()
+	bot.TakeOver(at)
+	if _, err := bot.Send(context.Background(), herald.Delivery{ID: 1, Target: target("7"), Article: article("1")}); err != nil {
+		t.Fatal(err)
+	}
+	msgs := fake.Messages("7")
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages, want 1", len(msgs))
+	}
+	if gap := msgs[0].Created.Sub(at); gap < time.Second {
+		t.Errorf("posted %s after the take-over, want at least a chat interval (1s) after it", gap)
+	}
+}

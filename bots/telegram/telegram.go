@@ -112,6 +112,21 @@ func New(ctx context.Context, opts Options) *Bot {
 	}
 }
 
+// TakeOver paces the bot as if another process had sent through its token
+// until at, as one that held the token's sends before this one may have:
+// the bot-wide window counts as used up at at, and no chat is sent to
+// sooner than one interval after it.
+func (b *Bot) TakeOver(at time.Time) {
+	b.global.Spent(at)
+	if b.paid != nil {
+		b.paid.Spent(at)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.started = at
+	clear(b.chats)
+}
+
 // connect returns the library's client, creating it on first use. The
 // library checks the token with getMe when it is created; a failure is
 // returned and tried again on the next call.

@@ -15,11 +15,12 @@ import (
 // Per holds N+1 arrivals, however late or early each arrives. Starts are
 // also spread at least Per/2N apart, so that a burst runs evenly, at the
 // limit less the round trip, with few requests in flight at any time: a
-// crash then leaves few requests whose outcome is unknown. It is safe for
-// concurrent use.
+// crash then leaves few requests whose outcome is unknown. A Window made
+// by NewBurst does not spread its starts. It is safe for concurrent use.
 type Window struct {
-	n   int
-	per time.Duration
+	n      int
+	per    time.Duration
+	spread bool
 
 	mu sync.Mutex
 	// slots holds the last n requests, oldest first: the time each was
@@ -34,8 +35,20 @@ type Window struct {
 	turn chan struct{}
 }
 
-// NewWindow returns a Window of n requests per per.
+// NewWindow returns a Window of n requests per per whose starts are
+// spread at least per/2n apart.
 func NewWindow(n int, per time.Duration) *Window {
+	w := NewBurst(n, per)
+	w.spread = true
+	return w
+}
+
+// NewBurst returns a Window of n requests per per that lets n requests
+// start at once: the window's pace, not a spread, sets the rate, and a
+// short fan-out ends sooner. It suits requests that are safe to repeat
+// after a crash, such as Discord messages sent with an enforced nonce,
+// since many may be in flight when it comes.
+func NewBurst(n int, per time.Duration) *Window {
 	return &Window{n: max(n, 1), per: per, changed: make(chan struct{}), turn: make(chan struct{}, 1)}
 }
 
@@ -105,8 +118,13 @@ func (w *Window) free(now time.Time) (time.Duration, bool) {
 
 // gap is the least time between two starts: half the even spacing of N
 // per Per, so that the window, not the gap, sets the pace of a burst, and
-// still few requests are in flight at once.
-func (w *Window) gap() time.Duration { return w.per / time.Duration(2*w.n) }
+// still few requests are in flight at once; none for a burst Window.
+func (w *Window) gap() time.Duration {
+	if !w.spread {
+		return 0
+	}
+	return w.per / time.Duration(2*w.n)
+}
 
 // answered records that the request of slot was answered now.
 func (w *Window) answered(slot *time.Time) {

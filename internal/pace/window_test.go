@@ -95,9 +95,36 @@ func TestWindowSpreadsABurst(t *testing.T) {
 	}
 }
 
+func TestBurstStartsAWindowAtOnce(t *testing.T) {
+	const n, per = 20, time.Second
+	w := NewBurst(n, per)
+	start := time.Now()
+	var dones []func()
+	for range n {
+		done, err := w.Wait(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		dones = append(dones, done)
+	}
+	// A spread window would need (n-1)·per/2n = 475ms for these starts.
+	if took := time.Since(start); took >= per/(4) {
+		t.Errorf("%d starts of a burst took %v, want them at once", n, took)
+	}
+	for _, done := range dones {
+		done()
+	}
+	// The next start still waits for the window.
+	ctx, cancel := context.WithTimeout(context.Background(), per/2)
+	defer cancel()
+	if _, err := w.Wait(ctx); err == nil {
+		t.Errorf("start %d of a burst came within %v of %d answers, want it to wait for the window", n+1, per/2, n)
+	}
+}
+
 func TestSpentWindowMakesTheFirstRequestWait(t *testing.T) {
 	const per = 300 * time.Millisecond
-	w := NewWindow(5, per)
+	w := NewBurst(5, per)
 	spent := time.Now()
 	w.Spent(spent)
 	done, err := w.Wait(context.Background())
