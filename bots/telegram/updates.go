@@ -36,8 +36,9 @@ const (
 var allowedUpdates = []string{"message", "channel_post", "callback_query"}
 
 // Listen answers readers' commands with handler until ctx ends: it
-// registers the command menus, then long-polls getUpdates, the one
-// consumer of the bot's updates. The position of the last update taken is
+// registers the command menus, deletes the webhook if one is set (see
+// SetWebhook; getUpdates fails while one is), then long-polls getUpdates,
+// the one consumer of the bot's updates. The position of the last update taken is
 // kept in store before the update is handled, so a restart never replays
 // a command.
 func (b *Bot) Listen(ctx context.Context, handler *bots.Handler, store herald.Store) error {
@@ -46,6 +47,7 @@ func (b *Bot) Listen(ctx context.Context, handler *bots.Handler, store herald.St
 		return err
 	}
 	b.setCommands(api)
+	b.dropWebhook(ctx, api)
 	poller := &tgbotapi.BotAPI{
 		Token:  b.token,
 		Self:   api.Self,

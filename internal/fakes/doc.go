@@ -262,6 +262,28 @@
 // With none to serve it waits up to
 // min(timeout, LongPoll) (LongPoll defaults to 200 ms). A newer getUpdates
 // call ends a waiting one with 409 Conflict, and so does any call while a
-// webhook is set. setWebhook takes https URLs on ports 80, 88, 443 or
-// 8443 and records them; it delivers nothing.
+// webhook is set ("Conflict: can't use getUpdates method while webhook is
+// active; use deleteWebhook to delete the webhook first").
+//
+// Webhook: setWebhook takes https URLs on ports 80, 88, 443 or 8443
+// ("bad webhook: ..." otherwise), a secret_token of 1-256 characters of
+// A-Z a-z 0-9 _ - (else 400 "Bad Request: secret token contains
+// unallowed characters"), allowed_updates as a JSON array (absent keeps
+// the previous list, empty restores the default, which leaves out
+// chat_member, message_reaction and message_reaction_count) and
+// max_connections 1-100 (default 40); an empty url, like deleteWebhook,
+// removes the webhook; drop_pending_updates drops the queue.
+// getWebhookInfo reports url, pending_update_count, max_connections,
+// allowed_updates and last_error_date / last_error_message. While a
+// webhook is set the updates queued by QueueUpdate, QueueText,
+// QueueTextAs and QueueCallback (and those already waiting) are POSTed
+// to it one at a time, in update_id order, as JSON with the secret in
+// X-Telegram-Bot-Api-Secret-Token, through WebhookClient (tests point its
+// Transport at their server with RewriteTransport). An update answered
+// with anything but 2xx is POSTed again after WebhookRetryDelay (default
+// 50 ms, doubled each time), WebhookAttempts times in all (default 3),
+// then dropped; updates of a kind allowed_updates leaves out are dropped
+// unsent. WebhookInfo and WebhookDeliveries (WaitWebhookDeliveries) show
+// what was set and sent. After deleteWebhook, updates wait for getUpdates
+// again.
 package fakes

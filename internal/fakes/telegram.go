@@ -1,6 +1,7 @@
 package fakes
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -57,6 +58,17 @@ type TelegramOptions struct {
 	// LongPoll caps how long getUpdates waits for updates (default
 	// 200ms), whatever timeout the client asks for.
 	LongPoll time.Duration
+	// WebhookClient is the client the fake POSTs updates to the webhook
+	// with. setWebhook takes only https URLs on Telegram's ports, as
+	// Telegram does, so tests point the client's Transport at their own
+	// server (RewriteTransport). Default: a client with a 10 s timeout.
+	WebhookClient *http.Client
+	// WebhookAttempts is how many times the fake POSTs an update to the
+	// webhook before it gives up on the update (default 3).
+	WebhookAttempts int
+	// WebhookRetryDelay is the wait before the second attempt, doubled
+	// before each further one (default 50ms).
+	WebhookRetryDelay time.Duration
 }
 
 func (o *TelegramOptions) defaults() {
@@ -98,6 +110,15 @@ func (o *TelegramOptions) defaults() {
 	if o.LongPoll <= 0 {
 		o.LongPoll = 200 * time.Millisecond
 	}
+	if o.WebhookClient == nil {
+		o.WebhookClient = &http.Client{Timeout: 10 * time.Second}
+	}
+	if o.WebhookAttempts < 1 {
+		o.WebhookAttempts = 3
+	}
+	if o.WebhookRetryDelay <= 0 {
+		o.WebhookRetryDelay = 50 * time.Millisecond
+	}
 }
 
 // Telegram is a fake Telegram Bot API on 127.0.0.1. It is safe for
@@ -127,6 +148,10 @@ type Telegram struct {
 	pollGen      int
 	changed      chan struct{} // closed and replaced on every change getUpdates waits for
 	webhook      string
+	hook         tgWebhook
+	deliveries   []TelegramWebhookDelivery
+	stopDeliver  context.CancelFunc
+	delivered    chan struct{} // closed when the delivery loop ends
 	commands     map[string]json.RawMessage
 	callbacks    map[string]*tgCallback // queued callback queries by ID
 	answers      []TelegramCallbackAnswer
@@ -234,6 +259,9 @@ func NewTelegram(opts TelegramOptions) *Telegram {
 	// Assigned before the server starts, so handlers see it without a race.
 	t.srv = httptest.NewUnstartedServer(http.HandlerFunc(t.serveHTTP))
 	t.srv.Start()
+	ctx, stop := context.WithCancel(context.Background())
+	t.stopDeliver, t.delivered = stop, make(chan struct{})
+	go t.deliverLoop(ctx)
 	return t
 }
 
@@ -312,12 +340,15 @@ func (t *Telegram) URL() string { return t.srv.URL }
 // takes: URL()+"/bot%s/%s".
 func (t *Telegram) Endpoint() string { return t.srv.URL + "/bot%s/%s" }
 
-// Close ends waiting getUpdates calls and stops the server.
+// Close ends waiting getUpdates calls and webhook deliveries, and stops
+// the server.
 func (t *Telegram) Close() {
 	t.mu.Lock()
 	t.closed = true
 	t.broadcast()
 	t.mu.Unlock()
+	t.stopDeliver()
+	<-t.delivered
 	t.srv.Close()
 }
 

@@ -742,36 +742,3 @@ func scopeKey(p tgParams) (string, response, bool) {
 	}
 	return key, response{}, true
 }
-
-func (t *Telegram) setWebhook(p tgParams, now time.Time) response {
-	u := p["url"]
-	if u == "" {
-		t.webhook = ""
-		return tgResult(true)
-	}
-	pu, err := url.Parse(u)
-	if err != nil || pu.Scheme != "https" || pu.Host == "" {
-		return badRequest("bad webhook: An HTTPS URL must be provided for webhook")
-	}
-	if port := pu.Port(); port != "" && port != "443" && port != "80" && port != "88" && port != "8443" {
-		return badRequest("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
-	}
-	t.webhook = u
-	if p["drop_pending_updates"] == "true" {
-		t.updates = nil
-	}
-	t.broadcast()
-	return tgResult(true)
-}
-
-func (t *Telegram) deleteWebhook(p tgParams, now time.Time) response {
-	t.webhook = ""
-	if p["drop_pending_updates"] == "true" {
-		t.updates = nil
-	}
-	return tgResult(true)
-}
-
-func (t *Telegram) getWebhookInfo(p tgParams, now time.Time) response {
-	return tgResult(map[string]any{"url": t.webhook, "has_custom_certificate": false, "pending_update_count": len(t.updates)})
-}
