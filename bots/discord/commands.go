@@ -166,40 +166,58 @@ type interactionExtra struct {
 	} `json:"data"`
 }
 
-// onInteraction answers one interaction: a command, an autocompletion or
-// a button press.
+// respondFunc sends an interaction's initial response: over REST for an
+// interaction from the gateway, in the HTTP response for one posted to the
+// interactions endpoint. Edits and follow-ups go over REST either way.
+type respondFunc func(ctx context.Context, r *discordgo.InteractionResponse) error
+
+// onInteraction answers one interaction from the gateway: a command, an
+// autocompletion or a button press.
 func (b *Bot) onInteraction(raw json.RawMessage, received time.Time) {
 	// discordgo runs each handler in a goroutine of its own, where a
 	// panic would end the process; one bad interaction must not.
-	defer func() {
-		if v := recover(); v != nil {
-			b.log.Error("discord: interaction handler panicked", "panic", v)
-		}
-	}()
+	defer b.recoverInteraction()
 	var i discordgo.Interaction
 	if err := json.Unmarshal(raw, &i); err != nil {
 		b.log.Warn("discord: undecodable interaction", "err", err)
 		return
 	}
+	b.interact(b.handler, &i, raw, received, func(ctx context.Context, r *discordgo.InteractionResponse) error {
+		return b.s.InteractionRespond(&i, r, discordgo.WithContext(ctx))
+	})
+}
+
+// recoverInteraction logs a panic of an interaction's handling instead of
+// ending the process; deferred.
+func (b *Bot) recoverInteraction() {
+	if v := recover(); v != nil {
+		b.log.Error("discord: interaction handler panicked", "panic", v)
+	}
+}
+
+// interact answers one decoded interaction, whose JSON is raw, with
+// handler: a command, an autocompletion or a button press. The gateway and
+// the interactions endpoint share it; only respond differs.
+func (b *Bot) interact(handler *bots.Handler, i *discordgo.Interaction, raw []byte, received time.Time, respond respondFunc) {
 	var extra interactionExtra
 	_ = json.Unmarshal(raw, &extra) // best effort; missing permissions deny
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
-		req, ok := b.commandRequest(&i, extra)
+		req, ok := b.commandRequest(i, extra)
 		if !ok {
 			return
 		}
-		b.answer(ctx, &i, received, func(ctx context.Context) formatter.Reply {
-			reply := b.handler.Handle(ctx, req)
+		b.answer(ctx, i, received, respond, func(ctx context.Context) formatter.Reply {
+			reply := handler.Handle(ctx, req)
 			if req.Command == bots.Help {
 				reply.Text += "\n" + routeHelp
 			}
 			return reply
 		})
 	case discordgo.InteractionApplicationCommandAutocomplete:
-		b.autocomplete(ctx, &i, extra)
+		b.autocomplete(ctx, handler, i, extra, respond)
 	case discordgo.InteractionMessageComponent:
 		data := i.MessageComponentData()
 		topic, ok := formatter.ParseFollowData(data.CustomID)
@@ -207,9 +225,9 @@ func (b *Bot) onInteraction(raw json.RawMessage, received time.Time) {
 			b.log.Warn("discord: unknown button", "custom_id", data.CustomID)
 			return
 		}
-		req := b.personal(&i)
+		req := b.personal(i)
 		req.Command, req.Args = bots.Follow, topic
-		b.answer(ctx, &i, received, func(ctx context.Context) formatter.Reply { return b.handler.Handle(ctx, req) })
+		b.answer(ctx, i, received, respond, func(ctx context.Context) formatter.Reply { return handler.Handle(ctx, req) })
 	}
 }
 
@@ -283,7 +301,7 @@ func (b *Bot) routeDenied(i *discordgo.Interaction, extra interactionExtra, chan
 }
 
 // autocomplete suggests topics for the option being typed.
-func (b *Bot) autocomplete(ctx context.Context, i *discordgo.Interaction, extra interactionExtra) {
+func (b *Bot) autocomplete(ctx context.Context, handler *bots.Handler, i *discordgo.Interaction, extra interactionExtra, respond respondFunc) {
 	req, _ := b.commandRequest(i, extra)
 	req.Args = ""
 	for _, o := range i.ApplicationCommandData().Options {
@@ -292,23 +310,24 @@ func (b *Bot) autocomplete(ctx context.Context, i *discordgo.Interaction, extra 
 		}
 	}
 	choices := []*discordgo.ApplicationCommandOptionChoice{}
-	for _, t := range b.handler.Complete(ctx, req) {
+	for _, t := range handler.Complete(ctx, req) {
 		name := formatter.Truncate(t, 100)
 		choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: name, Value: name})
 	}
-	err := b.s.InteractionRespond(i, &discordgo.InteractionResponse{
+	err := respond(ctx, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
 		Data: &discordgo.InteractionResponseData{Choices: choices},
-	}, discordgo.WithContext(ctx))
+	})
 	if err != nil {
 		b.log.Warn("discord: autocomplete answer failed", "err", describe(err))
 	}
 }
 
-// answer replies to the interaction, privately, with what work returns.
-// When work takes longer than deferAfter, the interaction is acknowledged
-// first (Discord shows "thinking…") and the reply edited in when ready.
-func (b *Bot) answer(ctx context.Context, i *discordgo.Interaction, received time.Time, work func(context.Context) formatter.Reply) {
+// answer replies to the interaction, privately, with what work returns,
+// sending the first response with respond. When work takes longer than
+// deferAfter, the interaction is acknowledged first (Discord shows
+// "thinking…") and the reply edited in over REST when ready.
+func (b *Bot) answer(ctx context.Context, i *discordgo.Interaction, received time.Time, respond respondFunc, work func(context.Context) formatter.Reply) {
 	done := make(chan formatter.Reply, 1)
 	go func() { done <- work(ctx) }()
 	noMentions := &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
@@ -316,20 +335,20 @@ func (b *Bot) answer(ctx context.Context, i *discordgo.Interaction, received tim
 	defer timer.Stop()
 	select {
 	case reply := <-done:
-		err := b.s.InteractionRespond(i, &discordgo.InteractionResponse{
+		err := respond(ctx, &discordgo.InteractionResponse{
 			Type: discordgo.InteractionResponseChannelMessageWithSource,
 			Data: &discordgo.InteractionResponseData{
 				Content: formatter.DiscordReply(reply), Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions,
 			},
-		}, discordgo.WithContext(ctx))
+		})
 		b.acknowledged(received, err)
 		return
 	case <-timer.C:
 	}
-	err := b.s.InteractionRespond(i, &discordgo.InteractionResponse{
+	err := respond(ctx, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
-		Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral},
-	}, discordgo.WithContext(ctx))
+		Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions},
+	})
 	b.acknowledged(received, err)
 	if err != nil {
 		return

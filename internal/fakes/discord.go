@@ -1,6 +1,8 @@
 package fakes
 
 import (
+	"crypto/ed25519"
+	"crypto/rand"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -46,6 +48,11 @@ type DiscordOptions struct {
 	ApplicationID string
 	// GuildID is the guild every channel belongs to (default "300").
 	GuildID string
+	// InteractionKey is the application's Ed25519 key pair, whose public
+	// half the developer portal shows: PostInteraction signs with it, and
+	// GET oauth2/applications/@me returns the public key as verify_key
+	// (default a new random key).
+	InteractionKey ed25519.PrivateKey
 }
 
 func (o *DiscordOptions) defaults() {
@@ -81,6 +88,9 @@ func (o *DiscordOptions) defaults() {
 	}
 	if o.GuildID == "" {
 		o.GuildID = "300"
+	}
+	if o.InteractionKey == nil {
+		_, o.InteractionKey, _ = ed25519.GenerateKey(rand.Reader)
 	}
 }
 
@@ -203,6 +213,9 @@ type interaction struct {
 	message   map[string]any
 	original  map[string]any            // the initial response message, once there is one
 	followups map[string]map[string]any // follow-up messages by ID
+	// posted is open while the interaction is being POSTed to an
+	// interactions endpoint: its webhook routes wait for the answer.
+	posted chan struct{}
 }
 
 // NewDiscord starts a fake Discord on 127.0.0.1. Close it when done.

@@ -64,6 +64,13 @@ func (d *Discord) interactionCallback(c *discordCall) response {
 	if err != nil {
 		return invalidJSON()
 	}
+	return d.acknowledge(in, body, files, payloadJSON(c.r, c.req.Body), c.now)
+}
+
+// acknowledge takes an interaction's initial response, whether it came
+// over REST or in the answer to an HTTP interaction POST, and returns
+// Discord's answer to the callback route. d.mu is held.
+func (d *Discord) acknowledge(in *interaction, body map[string]any, files []string, raw []byte, now time.Time) response {
 	typ, _ := body["type"].(float64)
 	data, _ := body["data"].(map[string]any)
 	errs := formErrors{}
@@ -89,13 +96,13 @@ func (d *Discord) interactionCallback(c *discordCall) response {
 	in.acked = true
 	switch typ {
 	case 4:
-		in.original = d.webhookMessage(in, data, files, c.now)
+		in.original = d.webhookMessage(in, data, files, now)
 	case 6, 7:
 		// A component interaction's @original is the message the
 		// component is on; type 7 updates it at once.
 		if in.message != nil {
 			if typ == 7 && data != nil {
-				applyEdit(in.message, data, c.now)
+				applyEdit(in.message, data, now)
 			}
 			in.original = in.message
 		}
@@ -104,11 +111,11 @@ func (d *Discord) interactionCallback(c *discordCall) response {
 		if data != nil && data["flags"] != nil {
 			placeholder["flags"] = data["flags"]
 		}
-		in.original = d.webhookMessage(in, placeholder, nil, c.now)
+		in.original = d.webhookMessage(in, placeholder, nil, now)
 	}
 	d.replies = append(d.replies, DiscordReply{
 		InteractionID: in.id, Token: in.token, Kind: "callback", Type: int(typ),
-		Body: body, Raw: payloadJSON(c.r, c.req.Body), Time: c.now,
+		Body: body, Raw: raw, Time: now,
 	})
 	return response{status: http.StatusNoContent}
 }

@@ -56,6 +56,8 @@ func discordRoutes() []discordRoute {
 		{method: "GET", pattern: "gateway", handle: (*Discord).getGateway},
 		{method: "GET", pattern: "gateway/bot", auth: true, global: true, handle: (*Discord).getGatewayBot},
 		{method: "GET", pattern: "users/@me", auth: true, global: true, handle: (*Discord).getMe},
+		{method: "GET", pattern: "oauth2/applications/@me", auth: true, global: true, handle: (*Discord).getApplication},
+		{method: "GET", pattern: "applications/@me", auth: true, global: true, handle: (*Discord).getApplication},
 		{method: "POST", pattern: "users/@me/channels", auth: true, global: true, handle: (*Discord).createDM},
 		{method: "GET", pattern: "channels/{}", auth: true, global: true, handle: (*Discord).getChannel},
 		{method: "POST", pattern: "channels/{}/messages", auth: true, global: true, failable: true, handle: (*Discord).createMessage},
@@ -142,6 +144,7 @@ func (d *Discord) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		discordError(http.StatusNotFound, 0, "404: Not Found").write(w)
 		return
 	}
+	d.waitPosted(r, rt, params)
 	c := &discordCall{r: r, req: req, params: params, now: time.Now()}
 	d.mu.Lock()
 	resp := d.answer(rt, c)
