@@ -68,6 +68,11 @@ type Options struct {
 	// It must exceed what the platform takes in flight: its rate times
 	// the time one send takes.
 	Busy map[herald.Platform]int
+	// SentElsewhere reports whether another dispatcher, of this process
+	// or of another replica, sends for a platform this one has no sender
+	// for: its targets are left to it without a warning. Nil means no
+	// platform is.
+	SentElsewhere func(herald.Platform) bool
 }
 
 // Defaults for Options.
@@ -163,7 +168,7 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 		}
 		for _, t := range targets {
 			if _, ok := d.senders[t.Platform]; !ok {
-				if !skipped[t] {
+				if !skipped[t] && (d.opts.SentElsewhere == nil || !d.opts.SentElsewhere(t.Platform)) {
 					skipped[t] = true
 					d.log.Warn("outbox: deliveries wait for a platform that is not configured", "target", t.String())
 				}

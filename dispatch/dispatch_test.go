@@ -329,12 +329,25 @@ func TestOneStuckTargetDoesNotHoldOthers(t *testing.T) {
 }
 
 func TestUnconfiguredPlatformWaits(t *testing.T) {
-	st := setup(t, 1, chanA, chanB)
-	s := newScriptSender(nil)
-	start(t, st, map[herald.Platform]dispatch.Sender{herald.Telegram: s}, dispatch.Options{})
-	waitFor(t, "telegram", func() bool { return len(s.Sent(chanB)) == 1 })
-	if d := states(t, st, chanA)["a1"]; d.State != herald.Pending {
-		t.Fatalf("a delivery for an unconfigured platform must stay pending, is %s", d.State)
+	for _, elsewhere := range []bool{false, true} {
+		t.Run(fmt.Sprint("sent elsewhere ", elsewhere), func(t *testing.T) {
+			st := setup(t, 1, chanA, chanB)
+			s := newScriptSender(nil)
+			opts := dispatch.Options{}
+			if elsewhere {
+				opts.SentElsewhere = func(p herald.Platform) bool { return p == chanA.Platform }
+			}
+			var logs syncBuffer
+			startLogging(t, st, map[herald.Platform]dispatch.Sender{herald.Telegram: s}, opts, &logs)
+			waitFor(t, "telegram", func() bool { return len(s.Sent(chanB)) == 1 })
+			if d := states(t, st, chanA)["a1"]; d.State != herald.Pending {
+				t.Fatalf("a delivery for a platform without a sender must stay pending, is %s", d.State)
+			}
+			warned := strings.Contains(logs.String(), "not configured")
+			if warned == elsewhere {
+				t.Errorf("warned of an unconfigured platform: %v, want %v; logs:\n%s", warned, !elsewhere, logs.String())
+			}
+		})
 	}
 }
 

@@ -75,6 +75,11 @@ type Watcher struct {
 	// DefaultWorkers when zero. A poll takes its host's slot first, so
 	// feeds waiting for a busy host never hold up the others.
 	Workers int
+	// Owns, when set, says whether this process fetches the feed now:
+	// replicas that share a store share its feeds, each fetching those it
+	// owns. A feed another replica owns is asked about again after
+	// OwnerCheck, so that it is taken over soon when its owner dies.
+	Owns func(feedURL string) bool
 	// Sleep waits d or until ctx is done, returning ctx's error then; a
 	// timer when nil.
 	Sleep func(ctx context.Context, d time.Duration) error
@@ -155,6 +160,10 @@ func (w *Watcher) watch(ctx context.Context, url string, waits *waits, done func
 	next()
 }
 
+// OwnerCheck is how often a Watcher asks again about a feed another
+// replica owns (see Watcher.Owns).
+const OwnerCheck = 5 * time.Second
+
 // watched is what the Watcher knows of one feed between two polls.
 type watched struct {
 	url      string
@@ -172,6 +181,9 @@ type watched struct {
 // step polls the feed once and returns how long to wait before the next
 // poll; again is false when the feed is not to be polled again.
 func (w *Watcher) step(ctx context.Context, f *watched) (wait time.Duration, again bool) {
+	if w.Owns != nil && !w.Owns(f.url) {
+		return min(f.period, OwnerCheck), true
+	}
 	started := w.now()
 	// With a Policy, the first fetch since start asks for the whole
 	// feed: a 304 would leave its publishing rate unknown.

@@ -458,3 +458,40 @@ func TestWorkersBoundPollsOverAllHosts(t *testing.T) {
 	cancel()
 	<-done
 }
+
+// TestFeedsOfOtherReplicasAreNotFetched runs a watcher that owns its feed
+// only from the third time it asks: the feed is not fetched before, and
+// it is asked about again every OwnerCheck at most.
+func TestFeedsOfOtherReplicasAreNotFetched(t *testing.T) {
+	var fetches atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fetches.Add(1)
+		http.Error(w, "down", http.StatusInternalServerError)
+	}))
+	defer srv.Close()
+	url := srv.URL + "/feed.xml"
+	w, _, _ := watcher(t, 0, url)
+	w.Interval = time.Hour
+	var asked atomic.Int32
+	w.Owns = func(feedURL string) bool {
+		if feedURL != url {
+			t.Errorf("Owns(%q), want the feed's URL", feedURL)
+		}
+		n := asked.Add(1)
+		if n <= 2 && fetches.Load() != 0 {
+			t.Errorf("the feed was fetched while another replica owned it")
+		}
+		return n > 2
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sl := &sleeper{n: 3, cancel: cancel}
+	w.Sleep = sl.Sleep
+	run(t, ctx, w)
+	if got := fetches.Load(); got != 1 {
+		t.Errorf("%d fetches, want 1: only once the watcher owned the feed", got)
+	}
+	if len(sl.waits) != 3 || sl.waits[0] != poll.OwnerCheck || sl.waits[1] != poll.OwnerCheck {
+		t.Errorf("waits %v, want two of %v while another replica owned the feed", sl.waits, poll.OwnerCheck)
+	}
+}
