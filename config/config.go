@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -46,10 +47,13 @@ type Config struct {
 	DiscordChannels List   `split_words:"true" desc:"Discord channel IDs that receive every article, comma-separated."`
 	DiscordGuildID  string `split_words:"true" desc:"Register the slash commands in this server only, where they appear at once (for testing); empty registers them globally."`
 	DiscordAPIUrl   string `split_words:"true" default:"https://discord.com" desc:"Discord API base: REST at BASE/api/v9, gateway as BASE/api/v9/gateway names it."`
+	// DiscordPublicKey turns on the interactions endpoint.
+	DiscordPublicKey string `split_words:"true" desc:"The Discord application's public key (Developer Portal, General Information; 64 hexadecimal digits): set, Herald answers slash commands at HERALD_HTTP_ADDR's /discord/interactions, checking each request's Ed25519 signature, so that any replica behind a load balancer takes them; then set https://YOUR-HOST/discord/interactions as the portal's Interactions Endpoint URL. Empty: commands arrive on the gateway."`
 
 	TelegramToken         string `split_words:"true" desc:"Telegram bot token from @BotFather. Without it Herald does not post to Telegram."`
 	TelegramChats         List   `split_words:"true" desc:"Telegram chats that receive every article: numeric chat IDs or @channel names, comma-separated."`
 	TelegramAPIUrl        string `split_words:"true" default:"https://api.telegram.org" desc:"Telegram Bot API base: requests go to BASE/bot<token>/<method> (a self-hosted Bot API server works)."`
+	TelegramWebhookURL    string `split_words:"true" desc:"The https URL at which Telegram reaches HERALD_HTTP_ADDR's /telegram/webhook (https://herald.example.org/telegram/webhook; port 443, 80, 88 or 8443): set, Telegram pushes readers' commands there, each request's secret token checked, so that any replica behind a load balancer takes them; empty, one process long-polls getUpdates."`
 	TelegramPaidBroadcast bool   `split_words:"true" default:"false" desc:"Send posts as Telegram paid broadcasts (allow_paid_broadcast): up to 1,000 messages a second instead of 30, and each message COSTS the bot's owner Telegram Stars. Off by default."`
 
 	Routes   string `desc:"Routes: which articles go to which Discord channel or Telegram chat, filtered by topic, keyword, regular expression or feed, posted at once or in digests, with quiet hours and caps; entries separated by ';'. See the README section Routes."`
@@ -199,6 +203,7 @@ func parseError(err error) *Error {
 var (
 	snowflake    = regexp.MustCompile(`^[0-9]{1,20}$`)
 	telegramChat = regexp.MustCompile(`^(-?[0-9]{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31})$`)
+	publicKey    = regexp.MustCompile(`^[0-9a-fA-F]{64}$`)
 )
 
 // Validate checks the values, returning every problem found.
@@ -263,6 +268,29 @@ func (c Config) Validate() Errors {
 			bad("PUBLIC_URL", "%q is not an http(s) URL", c.PublicURL)
 		case c.HTTPAddr == "":
 			bad("PUBLIC_URL", "needs HERALD_HTTP_ADDR, where the hubs' callbacks are served")
+		}
+	}
+	if c.DiscordPublicKey != "" {
+		switch {
+		case !publicKey.MatchString(c.DiscordPublicKey):
+			bad("DISCORD_PUBLIC_KEY", "is not a public key: want the 64 hexadecimal digits the Developer Portal shows under General Information")
+		case c.DiscordToken == "":
+			bad("DISCORD_PUBLIC_KEY", "needs HERALD_DISCORD_TOKEN, the bot that answers the commands")
+		case c.HTTPAddr == "":
+			bad("DISCORD_PUBLIC_KEY", "needs HERALD_HTTP_ADDR, where the interactions endpoint is served")
+		}
+	}
+	if c.TelegramWebhookURL != "" {
+		u, err := url.Parse(c.TelegramWebhookURL)
+		switch {
+		case err != nil || u.Scheme != "https" || u.Host == "":
+			bad("TELEGRAM_WEBHOOK_URL", "%q is not an https URL: Telegram delivers updates over HTTPS only", c.TelegramWebhookURL)
+		case !slices.Contains([]string{"", "443", "80", "88", "8443"}, u.Port()):
+			bad("TELEGRAM_WEBHOOK_URL", "port %s: Telegram delivers updates to ports 443, 80, 88 and 8443 only", u.Port())
+		case c.TelegramToken == "":
+			bad("TELEGRAM_WEBHOOK_URL", "needs HERALD_TELEGRAM_TOKEN, the bot whose updates arrive there")
+		case c.HTTPAddr == "":
+			bad("TELEGRAM_WEBHOOK_URL", "needs HERALD_HTTP_ADDR, where the webhook is served")
 		}
 	}
 	if !isHTTPURL(c.DiscordAPIUrl) {

@@ -172,6 +172,14 @@ func TestLoadErrors(t *testing.T) {
 		{"api url", map[string]string{"HERALD_TELEGRAM_API_URL": "localhost:8081"}, "HERALD_TELEGRAM_API_URL", "not an http(s) URL"},
 		{"public url", map[string]string{"HERALD_PUBLIC_URL": "herald.example.org"}, "HERALD_PUBLIC_URL", "not an http(s) URL"},
 		{"public url without http", map[string]string{"HERALD_PUBLIC_URL": "https://herald.example.org", "HERALD_HTTP_ADDR": ""}, "HERALD_PUBLIC_URL", "needs HERALD_HTTP_ADDR"},
+		{"discord public key not hex", map[string]string{"HERALD_DISCORD_TOKEN": "t", "HERALD_DISCORD_PUBLIC_KEY": "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"}, "HERALD_DISCORD_PUBLIC_KEY", "64 hexadecimal digits"},
+		{"discord public key short", map[string]string{"HERALD_DISCORD_TOKEN": "t", "HERALD_DISCORD_PUBLIC_KEY": "abcd"}, "HERALD_DISCORD_PUBLIC_KEY", "64 hexadecimal digits"},
+		{"discord public key without token", map[string]string{"HERALD_DISCORD_PUBLIC_KEY": "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"}, "HERALD_DISCORD_PUBLIC_KEY", "needs HERALD_DISCORD_TOKEN"},
+		{"discord public key without http", map[string]string{"HERALD_DISCORD_TOKEN": "t", "HERALD_DISCORD_PUBLIC_KEY": "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1", "HERALD_HTTP_ADDR": ""}, "HERALD_DISCORD_PUBLIC_KEY", "needs HERALD_HTTP_ADDR"},
+		{"telegram webhook over http", map[string]string{"HERALD_TELEGRAM_TOKEN": "1:t", "HERALD_TELEGRAM_WEBHOOK_URL": "http://herald.example.org/telegram/webhook"}, "HERALD_TELEGRAM_WEBHOOK_URL", "not an https URL"},
+		{"telegram webhook port", map[string]string{"HERALD_TELEGRAM_TOKEN": "1:t", "HERALD_TELEGRAM_WEBHOOK_URL": "https://herald.example.org:9000/telegram/webhook"}, "HERALD_TELEGRAM_WEBHOOK_URL", "port 9000"},
+		{"telegram webhook without token", map[string]string{"HERALD_TELEGRAM_WEBHOOK_URL": "https://herald.example.org/telegram/webhook"}, "HERALD_TELEGRAM_WEBHOOK_URL", "needs HERALD_TELEGRAM_TOKEN"},
+		{"telegram webhook without http", map[string]string{"HERALD_TELEGRAM_TOKEN": "1:t", "HERALD_TELEGRAM_WEBHOOK_URL": "https://herald.example.org:8443/telegram/webhook", "HERALD_HTTP_ADDR": ""}, "HERALD_TELEGRAM_WEBHOOK_URL", "needs HERALD_HTTP_ADDR"},
 		{"log level", map[string]string{"HERALD_LOG_LEVEL": "loud"}, "HERALD_LOG_LEVEL", "want debug, info, warn or error"},
 		{"commands", map[string]string{"HERALD_COMMANDS": "maybe"}, "HERALD_COMMANDS", "true or false"},
 		{"max follows", map[string]string{"HERALD_MAX_FOLLOWS": "0"}, "HERALD_MAX_FOLLOWS", "too few"},
@@ -237,12 +245,13 @@ func TestUsageListsEveryVariable(t *testing.T) {
 		"HERALD_HTTP_ADDR", "HERALD_LOG_LEVEL", "HERALD_LOG_FORMAT",
 		"HERALD_ROUTES", "HERALD_TIMEZONE", "HERALD_EDIT_WINDOW", "HERALD_DELETE_RETRACTED",
 		"HERALD_TELEGRAM_PAID_BROADCAST", "HERALD_PUBLIC_URL", "HERALD_FEEDS_FILE",
+		"HERALD_DISCORD_PUBLIC_KEY", "HERALD_TELEGRAM_WEBHOOK_URL",
 	} {
 		if !strings.Contains(out, key+" ") {
 			t.Errorf("usage lacks %s", key)
 		}
 	}
-	if len(Keys()) != 26 {
+	if len(Keys()) != 28 {
 		t.Errorf("Keys() = %v: a new variable needs a line in this test and in the README", Keys())
 	}
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n")[1:] {

@@ -21,9 +21,9 @@ type database interface {
 	Subscriptions() websub.Store
 }
 
-// leadCheck is how often the leader checks the connection that holds its
-// lead on a PostgreSQL database.
-const leadCheck = 2 * time.Second
+// replicaCheck is how often a replica on PostgreSQL checks its connection
+// and counts the other replicas.
+const replicaCheck = 2 * time.Second
 
 // openDatabase opens HERALD_DATABASE for reading and writing without
 // running the daemon (herald why, herald resume): a SQLite file must
@@ -38,37 +38,73 @@ func openDatabase(ctx context.Context, cfg config.Config) (database, error) {
 	return sqlite.Open(ctx, cfg.Database)
 }
 
-// runDatabase opens HERALD_DATABASE for the daemon, and makes this
-// process the only one that runs on it: a SQLite file is locked, and
-// whoever holds the lock already makes this start fail; on PostgreSQL,
-// this process waits to lead, so that several may run and one takes over
-// within seconds when the leader stops. The daemon runs until the
-// returned context is done: its cause is postgres.ErrLeadLost when the
-// lead was lost. stop gives everything up.
-func runDatabase(ctx context.Context, cfg config.Config, log *slog.Logger) (_ database, led context.Context, stop func(), err error) {
+// roles hands out the parts of Herald that one process at a time runs,
+// and says which feeds this process fetches.
+type roles interface {
+	// Hold waits until this process holds role, and returns a context
+	// that is done when it is lost, and release, which gives it up.
+	Hold(ctx context.Context, role string) (held context.Context, release func(), err error)
+	// Owns reports whether this process fetches the feed at url.
+	Owns(url string) bool
+}
+
+// sole is the roles of a process that runs alone on its database: it
+// holds every role and fetches every feed.
+type sole struct{}
+
+func (sole) Hold(ctx context.Context, role string) (context.Context, func(), error) {
+	return ctx, func() {}, nil
+}
+
+func (sole) Owns(string) bool { return true }
+
+// runDatabase opens HERALD_DATABASE for the daemon. A SQLite file is
+// locked: whoever holds the lock already makes this start fail, and this
+// process holds every role. On PostgreSQL, this process joins the
+// replicas that share the database: each fetches its share of the feeds,
+// and each role (a platform's sends and commands, WebSub renewals) is
+// held by one of them, and taken over within a second when its holder
+// stops. The daemon runs until the returned context is done: its cause is
+// postgres.ErrReplicaLost when this process lost its place. stop gives
+// everything up.
+func runDatabase(ctx context.Context, cfg config.Config, log *slog.Logger) (_ database, _ roles, running context.Context, stop func(), err error) {
 	if !config.IsPostgres(cfg.Database) {
 		unlock, err := lockDatabase(cfg.Database)
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, nil, nil, nil, err
 		}
 		st, err := sqlite.Open(ctx, cfg.Database)
 		if err != nil {
 			unlock()
-			return nil, nil, nil, err
+			return nil, nil, nil, nil, err
 		}
-		return st, ctx, func() { st.Close(); unlock() }, nil
+		return st, sole{}, ctx, func() { st.Close(); unlock() }, nil
 	}
 	st, err := postgres.Open(ctx, cfg.Database)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
-	log.Info("postgres: waiting to lead: one Herald process posts, the others take over when it stops")
-	started := time.Now()
-	led, resign, err := st.Lead(ctx, leadCheck)
+	rep, err := st.Join(ctx, replicaCheck)
 	if err != nil {
 		st.Close()
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
-	log.Info("postgres: leading", "waited", time.Since(started).Round(time.Millisecond).String())
-	return st, led, func() { resign(); st.Close() }, nil
+	log.Info("postgres: joined the replicas sharing the database", "replica", rep.ID(), "replicas", len(rep.Members()))
+	return st, rep, rep.Context(), func() { rep.Leave(); st.Close() }, nil
+}
+
+// holdRole runs fn each time this process holds role, until ctx ends or
+// the role can no longer be held; fn must return once its context is done.
+func holdRole(ctx context.Context, rs roles, role string, log *slog.Logger, fn func(context.Context)) {
+	for ctx.Err() == nil {
+		held, release, err := rs.Hold(ctx, role)
+		if err != nil {
+			return
+		}
+		if _, ok := rs.(sole); !ok {
+			log.Info("role taken: this replica now runs it", "role", role)
+		}
+		fn(held)
+		release()
+	}
 }

@@ -250,13 +250,16 @@ type feedHealth struct {
 	// grace is how long after start a feed may go unfetched: its first
 	// fetch runs at start and may take the fetch timeout.
 	grace time.Duration
+	// owns says which feeds this process fetches; replicas sharing a
+	// database share the feeds.
+	owns func(url string) bool
 
 	mu        sync.Mutex
 	lastError map[string]string
 }
 
-func newFeedHealth(feeds []string, started time.Time, grace time.Duration) *feedHealth {
-	return &feedHealth{feeds: feeds, started: started, grace: grace, lastError: make(map[string]string)}
+func newFeedHealth(feeds []string, started time.Time, grace time.Duration, owns func(string) bool) *feedHealth {
+	return &feedHealth{feeds: feeds, started: started, grace: grace, owns: owns, lastError: make(map[string]string)}
 }
 
 // store returns st recording, in f, each feed state saved through it.
@@ -279,16 +282,21 @@ func (s feedStateStore) SaveFeedState(ctx context.Context, state herald.FeedStat
 // check passes when a feed's last fetch succeeded, or, within the grace
 // period after start, while some feed has not been fetched yet. It fails
 // when every fetched feed failed and either all were fetched or the grace
-// period is over.
+// period is over. Only the feeds this process fetches count; when other
+// replicas fetch them all, it passes.
 func (f *feedHealth) check(now time.Time) (bool, string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if len(f.feeds) == 0 {
 		return true, "no feed configured"
 	}
-	ok, failing, unfetched := 0, 0, 0
+	ok, failing, unfetched, owned := 0, 0, 0, 0
 	firstError := ""
 	for _, url := range f.feeds {
+		if f.owns != nil && !f.owns(url) {
+			continue
+		}
+		owned++
 		e, fetched := f.lastError[url]
 		switch {
 		case !fetched:
@@ -303,12 +311,14 @@ func (f *feedHealth) check(now time.Time) (bool, string) {
 		}
 	}
 	switch {
+	case owned == 0:
+		return true, fmt.Sprintf("the other replicas fetch the %d feed(s)", len(f.feeds))
 	case ok > 0:
-		return true, fmt.Sprintf("%d of %d feed(s) fetched fine at their last fetch", ok, len(f.feeds))
+		return true, fmt.Sprintf("%d of %d feed(s) fetched fine at their last fetch", ok, owned)
 	case unfetched > 0 && now.Sub(f.started) < f.grace:
 		return true, fmt.Sprintf("%d feed(s) not fetched yet", unfetched)
 	case failing == 0:
 		return false, fmt.Sprintf("no feed fetched within %s of start", f.grace)
 	}
-	return false, fmt.Sprintf("every fetched feed is failing (%d of %d), e.g. %s", failing, len(f.feeds), firstError)
+	return false, fmt.Sprintf("every fetched feed is failing (%d of %d), e.g. %s", failing, owned, firstError)
 }

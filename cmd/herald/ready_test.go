@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -27,19 +28,28 @@ func TestFeedHealth(t *testing.T) {
 		after  time.Duration
 		ok     bool
 		detail string
+		// owned are the feeds this replica fetches; all when nil.
+		owned []string
 	}{
-		{"no feed", nil, nil, time.Hour, true, "no feed configured"},
-		{"none fetched yet", []string{a, b}, nil, time.Second, true, "2 feed(s) not fetched yet"},
-		{"none fetched in time", []string{a, b}, nil, time.Hour, false, "no feed fetched within 1m0s of start"},
-		{"one fine", []string{a, b}, []herald.FeedState{{URL: a, LastError: "HTTP 500"}, {URL: b}}, time.Hour, true, "1 of 2 feed(s)"},
-		{"one failing, one not fetched yet", []string{a, b}, []herald.FeedState{{URL: a, LastError: "HTTP 500"}}, time.Second, true, "1 feed(s) not fetched yet"},
-		{"one failing, the other never fetched", []string{a, b}, []herald.FeedState{{URL: a, LastError: "HTTP 500"}}, time.Hour, false, "every fetched feed is failing (1 of 2), e.g. " + a + ": HTTP 500"},
-		{"all failing at once", []string{a, b}, []herald.FeedState{{URL: a, LastError: "HTTP 500"}, {URL: b, LastError: "timeout"}}, time.Second, false, "every fetched feed is failing (2 of 2)"},
-		{"failing again after a success", []string{a}, []herald.FeedState{{URL: a}, {URL: a, LastError: "HTTP 502"}}, time.Hour, false, "every fetched feed is failing (1 of 1)"},
-		{"fine again after a failure", []string{a}, []herald.FeedState{{URL: a, LastError: "HTTP 502"}, {URL: a}}, time.Hour, true, "1 of 1 feed(s)"},
+		{"no feed", nil, nil, time.Hour, true, "no feed configured", nil},
+		{"none fetched yet", []string{a, b}, nil, time.Second, true, "2 feed(s) not fetched yet", nil},
+		{"none fetched in time", []string{a, b}, nil, time.Hour, false, "no feed fetched within 1m0s of start", nil},
+		{"one fine", []string{a, b}, []herald.FeedState{{URL: a, LastError: "HTTP 500"}, {URL: b}}, time.Hour, true, "1 of 2 feed(s)", nil},
+		{"one failing, one not fetched yet", []string{a, b}, []herald.FeedState{{URL: a, LastError: "HTTP 500"}}, time.Second, true, "1 feed(s) not fetched yet", nil},
+		{"one failing, the other never fetched", []string{a, b}, []herald.FeedState{{URL: a, LastError: "HTTP 500"}}, time.Hour, false, "every fetched feed is failing (1 of 2), e.g. " + a + ": HTTP 500", nil},
+		{"all failing at once", []string{a, b}, []herald.FeedState{{URL: a, LastError: "HTTP 500"}, {URL: b, LastError: "timeout"}}, time.Second, false, "every fetched feed is failing (2 of 2)", nil},
+		{"failing again after a success", []string{a}, []herald.FeedState{{URL: a}, {URL: a, LastError: "HTTP 502"}}, time.Hour, false, "every fetched feed is failing (1 of 1)", nil},
+		{"fine again after a failure", []string{a}, []herald.FeedState{{URL: a, LastError: "HTTP 502"}, {URL: a}}, time.Hour, true, "1 of 1 feed(s)", nil},
+		{"another replica fetches every feed", []string{a, b}, nil, time.Hour, true, "the other replicas fetch the 2 feed(s)", []string{}},
+		{"only the feeds this replica fetches count", []string{a, b}, []herald.FeedState{{URL: b, LastError: "HTTP 500"}}, time.Hour, false, "every fetched feed is failing (1 of 1), e.g. " + b, []string{b}},
+		{"a failing feed of another replica's does not count", []string{a, b}, []herald.FeedState{{URL: a}, {URL: b, LastError: "HTTP 500"}}, time.Hour, true, "1 of 1 feed(s)", []string{a}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFeedHealth(tc.feeds, start, time.Minute)
+			var owns func(string) bool
+			if tc.owned != nil {
+				owns = func(url string) bool { return slices.Contains(tc.owned, url) }
+			}
+			f := newFeedHealth(tc.feeds, start, time.Minute, owns)
 			st := f.store(nopStore{})
 			for _, s := range tc.saved {
 				if err := st.SaveFeedState(t.Context(), s); err != nil {
@@ -155,7 +165,7 @@ func TestReadyzAnswersWithTheChecks(t *testing.T) {
 	st := &cursorStore{cursors: make(map[string]int64)}
 	au := newAuth(slog.New(slog.NewTextHandler(io.Discard, nil)), clock)
 	au.add(herald.Discord, func(context.Context) error { return nil }, nil)
-	r := &readiness{store: st, auth: au, feeds: newFeedHealth([]string{"https://a.example/feed"}, now, time.Minute), now: clock}
+	r := &readiness{store: st, auth: au, feeds: newFeedHealth([]string{"https://a.example/feed"}, now, time.Minute, nil), now: clock}
 
 	serve := func() (int, string) {
 		rec := httptest.NewRecorder()

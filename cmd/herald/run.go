@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/heraldhq/herald"
@@ -31,17 +32,13 @@ import (
 // run watches the feeds and delivers new articles until ctx is cancelled.
 // Posts are timed by clock.
 func run(ctx context.Context, cfg config.Config, clock herald.Clock, stdout io.Writer, log *slog.Logger) error {
-	st, led, stop, err := runDatabase(ctx, cfg, log)
+	st, rs, running, stop, err := runDatabase(ctx, cfg, log)
 	if err != nil {
-		if ctx.Err() != nil {
-			// Stopped while waiting to lead.
-			return nil
-		}
 		return err
 	}
 	defer stop()
 	parent := ctx
-	ctx = led
+	ctx = running
 
 	// The bots' requests outlive the signal by the dispatcher's grace
 	// period, so a send in flight at SIGTERM can finish and be recorded.
@@ -62,11 +59,12 @@ func run(ctx context.Context, cfg config.Config, clock herald.Clock, stdout io.W
 	}
 	started := time.Now()
 	au := newAuth(log, time.Now)
-	senders, closeBots, err := platforms(botCtx, ctx, cfg, st, handler, au, stdout, log)
+	ps, err := platforms(botCtx, cfg, st, handler, au, stdout, log)
 	if err != nil {
 		return err
 	}
-	defer closeBots()
+	defer ps.close()
+	senders := ps.senders
 	var configured []herald.Platform
 	for p := range senders {
 		configured = append(configured, p)
@@ -75,7 +73,7 @@ func run(ctx context.Context, cfg config.Config, clock herald.Clock, stdout io.W
 	for p, s := range senders {
 		senders[p] = au.sender(p, reg.Sender(p, s))
 	}
-	feeds := newFeedHealth(cfg.Feeds, started, cfg.PollEvery()+cfg.FeedTimeout)
+	feeds := newFeedHealth(cfg.Feeds, started, cfg.PollEvery()+cfg.FeedTimeout, rs.Owns)
 
 	targets := cfg.Targets()
 	names := make([]string, len(targets))
@@ -114,12 +112,22 @@ func run(ctx context.Context, cfg config.Config, clock herald.Clock, stdout io.W
 		// second: that many lanes at work keep the paid ceiling busy.
 		busy[herald.Telegram] = 1000
 	}
-	d := dispatch.New(st, senders, log, dispatch.Options{
-		Clock:      clock,
-		Plan:       planner(ctx, st, byTarget, cfg.Location(), log),
-		EditWindow: cfg.EditWindow,
-		Busy:       busy,
-	})
+	// Each platform's sends, and the commands it receives, are a role:
+	// replicas sharing a database send through one bot token from one
+	// process at a time, so its rate limits hold for all, and each chat's
+	// posts keep their order.
+	sending := make(map[herald.Platform]*atomic.Pointer[dispatch.Dispatcher], len(senders))
+	for p := range senders {
+		sending[p] = new(atomic.Pointer[dispatch.Dispatcher])
+	}
+	notify := func() {
+		for _, d := range sending {
+			if d := d.Load(); d != nil {
+				d.Notify()
+			}
+		}
+	}
+	configuredPlatform := func(p herald.Platform) bool { _, ok := senders[p]; return ok }
 	w := &poll.Watcher{
 		Feeds:       cfg.Feeds,
 		Interval:    interval,
@@ -130,7 +138,8 @@ func run(ctx context.Context, cfg config.Config, clock herald.Clock, stdout io.W
 		Store:       feeds.store(reg.Store(st)),
 		Fetcher:     feed.NewFetcher(userAgent(), cfg.FeedTimeout, 0),
 		Log:         log,
-		Notify:      d.Notify,
+		Notify:      notify,
+		Owns:        rs.Owns,
 		Pages:       pages.New(feed.NewFetcher(userAgent(), cfg.FeedTimeout, 5<<20), pages.Options{Log: log}),
 	}
 
@@ -143,18 +152,49 @@ func run(ctx context.Context, cfg config.Config, clock herald.Clock, stdout io.W
 			return err
 		}
 		w.Hub = hub
-		wg.Add(1)
-		go func() { defer wg.Done(); hub.Run(ctx) }()
+		wg.Go(func() { holdRole(ctx, rs, "websub", log, func(ctx context.Context) { hub.Run(ctx) }) })
 		log.Info("websub: feeds with a hub are pushed", "callbacks", strings.TrimSuffix(cfg.PublicURL, "/")+websub.DefaultPath)
 	}
-	wg.Add(2)
-	go func() { defer wg.Done(); d.Run(ctx) }()
-	go func() { defer wg.Done(); w.Run(ctx) }()
+	for p, sender := range senders {
+		wg.Go(func() {
+			holdRole(ctx, rs, string(p), log, func(ctx context.Context) {
+				if _, alone := rs.(sole); !alone && ps.takeOver[p] != nil {
+					// Another replica may have sent through the token
+					// until a moment ago.
+					ps.takeOver[p](time.Now())
+				}
+				d := dispatch.New(st, map[herald.Platform]dispatch.Sender{p: sender}, log, dispatch.Options{
+					Clock:         clock,
+					Plan:          planner(ctx, st, byTarget, cfg.Location(), log),
+					EditWindow:    cfg.EditWindow,
+					Busy:          busy,
+					SentElsewhere: configuredPlatform,
+				})
+				sending[p].Store(d)
+				var roleWG sync.WaitGroup
+				if in := ps.intake[p]; in != nil {
+					roleWG.Go(func() { in(ctx) })
+				}
+				d.Run(ctx)
+				roleWG.Wait()
+			})
+		})
+	}
+	if ps, ok := st.(interface {
+		Listen(context.Context, *slog.Logger, func()) error
+	}); ok {
+		// Deliveries recorded by another replica wake this one's lanes.
+		wg.Go(func() { ps.Listen(ctx, log, notify) })
+	}
+	wg.Go(func() { w.Run(ctx) })
 	if cfg.HTTPAddr != "" {
 		ready := &readiness{store: st, auth: au, feeds: feeds, now: time.Now}
-		wg.Add(2)
-		go func() { defer wg.Done(); au.run(ctx, min(cfg.PollEvery(), time.Minute)) }()
-		go func() { defer wg.Done(); serveHTTP(ctx, cfg.HTTPAddr, log, ready, reg.Handler(), hub) }()
+		wg.Go(func() { au.run(ctx, min(cfg.PollEvery(), time.Minute)) })
+		routes := ps.routes
+		if hub != nil {
+			routes[websub.DefaultPath] = hub
+		}
+		wg.Go(func() { serveHTTP(ctx, cfg.HTTPAddr, log, ready, reg.Handler(), routes) })
 	}
 	wg.Wait()
 	if parent.Err() == nil && ctx.Err() != nil {
@@ -164,14 +204,34 @@ func run(ctx context.Context, cfg config.Config, clock herald.Clock, stdout io.W
 	return nil
 }
 
+// platformSet is what platforms builds.
+type platformSet struct {
+	// senders post to each configured platform.
+	senders map[herald.Platform]dispatch.Sender
+	// intake receives a platform's events while this process holds the
+	// platform's role, until its context ends: the Discord gateway,
+	// getUpdates, the registration of webhooks and commands.
+	intake map[herald.Platform]func(context.Context)
+	// routes are the HTTP endpoints at which the platforms push events to
+	// any replica, by path.
+	routes map[string]http.Handler
+	// takeOver paces a platform's bot as if another process had used its
+	// token's limits until the time given (see telegram.Bot.TakeOver).
+	takeOver map[herald.Platform]func(time.Time)
+	// close closes the bots.
+	close func()
+}
+
 // platforms builds a sender per configured platform, or the console outlet
-// when none is configured, and with a handler answers readers' commands
-// until listenCtx ends. It tells au what each platform's identity check
-// said, and how to check it again. The caller calls the returned function
-// to close them; on error nothing is left open.
-func platforms(ctx, listenCtx context.Context, cfg config.Config, st herald.Store, handler *bots.Handler,
-	au *auth, stdout io.Writer, log *slog.Logger) (_ map[herald.Platform]dispatch.Sender, _ func(), err error) {
+// when none is configured, and what receives each platform's events. It
+// tells au what each platform's identity check said, and how to check it
+// again. On error nothing is left open.
+func platforms(ctx context.Context, cfg config.Config, st herald.Store, handler *bots.Handler,
+	au *auth, stdout io.Writer, log *slog.Logger) (_ *platformSet, err error) {
 	senders := map[herald.Platform]dispatch.Sender{}
+	intake := map[herald.Platform]func(context.Context){}
+	routes := map[string]http.Handler{}
+	takeOver := map[herald.Platform]func(time.Time){}
 	var closers []func()
 	closeAll := func() {
 		for _, c := range closers {
@@ -186,12 +246,12 @@ func platforms(ctx, listenCtx context.Context, cfg config.Config, st herald.Stor
 	if cfg.DiscordToken != "" {
 		bot, err := discord.New(discord.Options{Token: cfg.DiscordToken, APIURL: cfg.DiscordAPIUrl, Log: log})
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		me, err := bot.Me(ctx)
 		switch {
 		case discord.IsUnauthorized(err):
-			return nil, nil, err
+			return nil, err
 		case err != nil:
 			log.Warn("discord unreachable at start; posts wait and are retried", "err", err)
 		default:
@@ -199,18 +259,34 @@ func platforms(ctx, listenCtx context.Context, cfg config.Config, st herald.Stor
 		}
 		au.add(herald.Discord, func(ctx context.Context) error { _, err := bot.Me(ctx); return err }, err)
 		senders[herald.Discord] = bot
-		if handler != nil {
+		takeOver[herald.Discord] = bot.TakeOver
+		var register func(context.Context)
+		switch {
+		case handler != nil && cfg.DiscordPublicKey != "":
+			key, err := discord.ParsePublicKey(cfg.DiscordPublicKey)
+			if err != nil {
+				return nil, fmt.Errorf("HERALD_DISCORD_PUBLIC_KEY: %w", err)
+			}
+			routes[discord.InteractionsPath] = bot.InteractionsHandler(handler, key)
+			register = func(ctx context.Context) {
+				retry(ctx, log, "discord: register the slash commands", func(ctx context.Context) error {
+					return bot.RegisterCommands(ctx, cfg.DiscordGuildID)
+				})
+			}
+		case handler != nil:
 			bot.EnableCommands(handler, cfg.DiscordGuildID)
 		}
-		// The gateway is not needed to post; open it in the background so
-		// a slow gateway never delays the first post.
-		gatewayCtx, stopGateway := context.WithCancel(ctx)
-		opened := make(chan struct{})
-		go func() {
-			defer close(opened)
-			bot.Connect(gatewayCtx)
-		}()
-		closers = append(closers, func() { stopGateway(); <-opened; bot.Close() })
+		// The gateway is not needed to post; it runs beside the sends so a
+		// slow gateway never delays the first post.
+		intake[herald.Discord] = func(ctx context.Context) {
+			if register != nil {
+				go register(ctx)
+			}
+			if bot.Connect(ctx) == nil {
+				<-ctx.Done()
+				bot.Close()
+			}
+		}
 	}
 	if cfg.TelegramToken != "" {
 		bot := telegram.New(ctx, telegram.Options{Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIUrl, Log: log,
@@ -221,7 +297,7 @@ func platforms(ctx, listenCtx context.Context, cfg config.Config, st herald.Stor
 		me, err := bot.Me(ctx)
 		switch {
 		case telegram.IsUnauthorized(err):
-			return nil, nil, err
+			return nil, err
 		case err != nil:
 			log.Warn("telegram unreachable at start; posts wait and are retried", "err", err)
 		default:
@@ -232,30 +308,65 @@ func platforms(ctx, listenCtx context.Context, cfg config.Config, st herald.Stor
 		opts := telegram.Options{Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIUrl, Log: log}
 		au.add(herald.Telegram, func(ctx context.Context) error { _, err := telegram.New(ctx, opts).Me(ctx); return err }, err)
 		senders[herald.Telegram] = bot
-		if handler != nil {
-			listening := make(chan struct{})
-			go func() {
-				defer close(listening)
-				if err := bot.Listen(listenCtx, handler, st); err != nil && listenCtx.Err() == nil {
+		takeOver[herald.Telegram] = bot.TakeOver
+		switch {
+		case handler != nil && cfg.TelegramWebhookURL != "":
+			secret := telegram.WebhookSecret(cfg.TelegramToken)
+			wh := bot.Webhook(handler, secret)
+			routes[telegram.WebhookPath] = wh
+			closers = append(closers, wh.Wait)
+			intake[herald.Telegram] = func(ctx context.Context) {
+				retry(ctx, log, "telegram: set the webhook", func(ctx context.Context) error {
+					return bot.SetWebhook(ctx, cfg.TelegramWebhookURL, secret)
+				})
+				<-ctx.Done()
+			}
+		case handler != nil:
+			intake[herald.Telegram] = func(ctx context.Context) {
+				if err := bot.Listen(ctx, handler, st); err != nil && ctx.Err() == nil {
 					log.Error("telegram commands stopped", "err", err)
 				}
-			}()
-			closers = append(closers, func() { <-listening })
+			}
 		}
 	}
 	if len(senders) == 0 {
 		senders[herald.Console] = console.New(stdout)
 	}
-	return senders, closeAll, nil
+	return &platformSet{senders: senders, intake: intake, routes: routes, takeOver: takeOver, close: closeAll}, nil
 }
 
-// serveHTTP serves /healthz (the process is alive), /readyz (ready) and
-// /metrics until ctx is cancelled. A port already in use is logged, not
+// retryWait bounds the wait between two tries of retry.
+const retryWait = time.Minute
+
+// retry calls fn until it succeeds or ctx ends, waiting longer after each
+// failure; what names it in the logs.
+func retry(ctx context.Context, log *slog.Logger, what string, fn func(context.Context) error) {
+	wait := time.Second
+	for {
+		err := fn(ctx)
+		if err == nil || ctx.Err() != nil {
+			return
+		}
+		log.Warn(what+" failed; trying again", "retry_in", wait, "err", err)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		wait = min(2*wait, retryWait)
+	}
+}
+
+// serveHTTP serves /healthz (the process is alive), /readyz (ready),
+// /metrics and the routes (the endpoints WebSub hubs, Telegram and Discord
+// push to) until ctx is cancelled. A port already in use is logged, not
 // fatal: posting matters more than the health endpoint.
-func serveHTTP(ctx context.Context, addr string, log *slog.Logger, ready, metricsHandler http.Handler, hub *websub.Subscriber) {
+func serveHTTP(ctx context.Context, addr string, log *slog.Logger, ready, metricsHandler http.Handler, routes map[string]http.Handler) {
 	mux := http.NewServeMux()
-	if hub != nil {
-		mux.Handle(websub.DefaultPath, hub)
+	for path, h := range routes {
+		mux.Handle(path, h)
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
