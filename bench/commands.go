@@ -65,7 +65,7 @@ func benchCommands(bin, dir string, n int) {
 		queued[i] = time.Now()
 		telegram.QueueText(c, int64(5000+i), "/search story benchmark")
 	}
-	wait(func() bool { return len(telegram.AllMessages()) >= n }, time.Duration(n)*time.Second, "the Telegram answers")
+	wait(func() bool { return telegram.MessageCount() >= n }, time.Duration(n)*time.Second, "the Telegram answers")
 	var tAck []time.Duration
 	for i, c := range chats {
 		ms := telegram.Messages(c)

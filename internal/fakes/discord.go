@@ -281,6 +281,14 @@ func (d *Discord) AllMessages() []DiscordMessage {
 	return out
 }
 
+// MessageCount returns how many messages were created, deleted ones
+// included: AllMessages' length, without the copy.
+func (d *Discord) MessageCount() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return len(d.messages)
+}
+
 // Edits returns the message edits received, in order.
 func (d *Discord) Edits() []DiscordEdit {
 	d.mu.Lock()

@@ -62,6 +62,9 @@ func TestDiscordSendComplexEmbed(t *testing.T) {
 	if d.AllMessages()[0].ID != m.ID {
 		t.Error("AllMessages disagrees with Messages")
 	}
+	if n := d.MessageCount(); n != 1 {
+		t.Errorf("MessageCount() = %d, want 1", n)
+	}
 	checkNoUnexpected(t, d.Unexpected())
 }
 

@@ -378,6 +378,14 @@ func (t *Telegram) AllMessages() []TelegramMessage {
 	return out
 }
 
+// MessageCount returns how many messages were sent, deleted ones
+// included: AllMessages' length, without the copy.
+func (t *Telegram) MessageCount() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.messages)
+}
+
 // Edits returns the accepted editMessageText calls, in order.
 func (t *Telegram) Edits() []TelegramMessage {
 	t.mu.Lock()

@@ -159,6 +159,9 @@ func TestTelegramSendErrors(t *testing.T) {
 	if n := len(tg.AllMessages()); n != 3 {
 		t.Errorf("stored %d messages, want 3", n)
 	}
+	if n := tg.MessageCount(); n != 3 {
+		t.Errorf("MessageCount() = %d, want 3", n)
+	}
 }
 
 func TestTelegramPerChatLimit(t *testing.T) {
