@@ -25,8 +25,9 @@ const (
 
 // benchFanout posts one article to tgChats private Telegram chats and
 // dcChannels Discord channels and reports the achieved rate against the
-// platform's ceiling, and the 429s.
-func benchFanout(bin, dir string, tgChats, dcChannels int, paid bool) []row {
+// platform's ceiling, and the 429s. With replicas above 1, as many
+// daemons share a fresh schema of the PostgreSQL database at postgres.
+func benchFanout(bin, dir string, tgChats, dcChannels int, paid bool, replicas int, postgres string) []row {
 	chats := make([]string, tgChats)
 	for i := range chats {
 		chats[i] = strconv.Itoa(100000 + i)
@@ -42,11 +43,22 @@ func benchFanout(bin, dir string, tgChats, dcChannels int, paid bool) []row {
 	feed := feedtest.New("Bench News", item(0, time.Now().Add(-time.Hour)))
 	defer feed.Close()
 
-	cmd := exec.Command(bin, "run")
-	cmd.Env = []string{
+	database := filepath.Join(dir, "fanout.db")
+	if replicas > 1 {
+		if postgres == "" {
+			log.Fatal("-replicas needs -postgres, the PostgreSQL database the replicas share")
+		}
+		db, drop, err := freshSchema(postgres)
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer drop()
+		database = db
+	}
+	env := []string{
 		"PATH=" + os.Getenv("PATH"),
 		"HERALD_FEEDS=" + feed.URL(),
-		"HERALD_DATABASE=" + filepath.Join(dir, "fanout.db"),
+		"HERALD_DATABASE=" + database,
 		"HERALD_POLL_INTERVAL=1s",
 		"HERALD_COMMANDS=false",
 		"HERALD_DISCORD_TOKEN=" + discordToken,
@@ -59,11 +71,15 @@ func benchFanout(bin, dir string, tgChats, dcChannels int, paid bool) []row {
 		"HERALD_HTTP_ADDR=",
 		"HERALD_LOG_LEVEL=warn",
 	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		log.Fatal(err)
+	for range max(replicas, 1) {
+		cmd := exec.Command(bin, "run")
+		cmd.Env = env
+		cmd.Stderr = os.Stderr
+		if err := cmd.Start(); err != nil {
+			log.Fatal(err)
+		}
+		defer func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() }()
 	}
-	defer func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() }()
 	wait(func() bool { return feed.Requests() >= 2 }, time.Minute, "the first poll")
 	// Past the first-post windows (5 s on Discord, 1 s per Telegram chat),
 	// so that they do not count against the rate.
@@ -72,11 +88,12 @@ func benchFanout(bin, dir string, tgChats, dcChannels int, paid bool) []row {
 	feed.Add(item(1, time.Now()))
 	limit := time.Duration(tgChats/25+dcChannels/40)*time.Second + 2*time.Minute
 	wait(func() bool {
-		return len(telegram.AllMessages()) >= tgChats && len(discord.AllMessages()) >= dcChannels
+		// Counts, not copies: the bench must not steal the daemon's CPU.
+		return telegram.MessageCount() >= tgChats && discord.MessageCount() >= dcChannels
 	}, limit, "the fan-out")
 	time.Sleep(3 * time.Second) // anything sent twice would show up now
 
-	fmt.Printf("fan-out of one article to %d Telegram chats and %d Discord channels (paid broadcast %v):\n", tgChats, dcChannels, paid)
+	fmt.Printf("fan-out of one article to %d Telegram chats and %d Discord channels (paid broadcast %v, replicas %d):\n", tgChats, dcChannels, paid, max(replicas, 1))
 	ceiling := telegramCeiling
 	if paid {
 		ceiling = 1000
@@ -97,6 +114,9 @@ func benchFanout(bin, dir string, tgChats, dcChannels int, paid bool) []row {
 	name := fmt.Sprintf("fan-out of one article to %s Telegram chats and %s Discord channels", thousands(tgChats), thousands(dcChannels))
 	if paid {
 		name += ", paid broadcasts"
+	}
+	if replicas > 1 {
+		name += fmt.Sprintf(", %d replicas on PostgreSQL", replicas)
 	}
 	limited := telegram.RateLimited() + discord.RateLimited()
 	return []row{{name, "achieved rate / ceiling; 429s",

@@ -48,6 +48,8 @@ func main() {
 	fanDiscord := flag.Int("fanout-discord", 200, "Discord channels of the fan-out")
 	websubFeeds := flag.Int("websub", 0, "measure publish → post for this many feeds pushed by a WebSub hub instead")
 	paid := flag.Bool("paid", false, "send the fan-out as Telegram paid broadcasts (HERALD_TELEGRAM_PAID_BROADCAST)")
+	replicas := flag.Int("replicas", 1, "with -fanout-telegram, run this many daemons sharing a fresh schema of -postgres")
+	postgres := flag.String("postgres", "", "a PostgreSQL URL for -replicas; with -table, adds the fan-out by 3 replicas")
 	pollFeeds := flag.Int("polling", 0, "measure polling of this many feeds instead")
 	pollEvery := flag.Duration("poll-every", time.Minute, "with -polling, HERALD_POLL_INTERVAL")
 	pollFor := flag.Duration("poll-for", 5*time.Minute, "with -polling, how long articles are published")
@@ -83,7 +85,10 @@ func main() {
 		rows = append(rows, benchWebSub(*bin, dir, 100)...)
 		rows = append(rows, benchPolling(*bin, dir, 1000, time.Minute, 5*time.Minute)...)
 		rows = append(rows, benchWeek(dir, 7)...)
-		rows = append(rows, benchFanout(*bin, dir, 10000, 200, false)...)
+		rows = append(rows, benchFanout(*bin, dir, 10000, 200, false, 1, "")...)
+		if *postgres != "" {
+			rows = append(rows, benchFanout(*bin, dir, 10000, 200, false, 3, *postgres)...)
+		}
 		rows = append(rows, benchSteady(*bin, dir, 5000, 100000, 0, 3*time.Minute, 2*time.Minute)...)
 		rows = append(rows, benchSteady(*bin, dir, 5000, 100000, time.Minute, 3*time.Minute, 2*time.Minute)...)
 		var sb strings.Builder
@@ -101,7 +106,7 @@ func main() {
 		benchWebSub(*bin, dir, *websubFeeds)
 		return
 	case *fanTelegram > 0:
-		benchFanout(*bin, dir, *fanTelegram, *fanDiscord, *paid)
+		benchFanout(*bin, dir, *fanTelegram, *fanDiscord, *paid, *replicas, *postgres)
 		return
 	case *pollFeeds > 0:
 		benchPolling(*bin, dir, *pollFeeds, *pollEvery, *pollFor)
