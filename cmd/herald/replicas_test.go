@@ -164,8 +164,13 @@ func TestThreeReplicasShareAFanOutAndSurviveAKill(t *testing.T) {
 	t.Logf("replica %d sends to Telegram, replica %d to Discord", slices.Index(rs, tg), slices.Index(rs, dc))
 	waitFor(t, "the Discord gateway", func() bool { return p.discord.Connected() == 1 })
 	// Past the first-post window of Discord, so the fan-out runs at its
-	// pace from the start.
+	// pace from the start. Meanwhile, one replica alone fetches the feed,
+	// every second: three would fetch it about three times a second.
+	before := feed.Requests()
 	time.Sleep(5 * time.Second)
+	if n := feed.Requests() - before; n > 7 {
+		t.Errorf("the feed was fetched %d times in 5 s with a 1 s interval: more than one replica fetches it", n)
+	}
 
 	feed.Add(wireItem(1))
 	feed.Add(wireItem(2))

@@ -155,36 +155,44 @@ func run(ctx context.Context, cfg config.Config, clock herald.Clock, stdout io.W
 		wg.Go(func() { holdRole(ctx, rs, "websub", log, func(ctx context.Context) { hub.Run(ctx) }) })
 		log.Info("websub: feeds with a hub are pushed", "callbacks", strings.TrimSuffix(cfg.PublicURL, "/")+websub.DefaultPath)
 	}
-	for p, sender := range senders {
+	for _, group := range roleGroups(rs, senders) {
 		wg.Go(func() {
-			holdRole(ctx, rs, string(p), log, func(ctx context.Context) {
-				if _, alone := rs.(sole); !alone && ps.takeOver[p] != nil {
-					// Another replica may have sent through the token
+			holdRole(ctx, rs, group.role, log, func(ctx context.Context) {
+				if _, alone := rs.(sole); !alone {
+					// Another replica may have sent through the tokens
 					// until a moment ago.
-					ps.takeOver[p](time.Now())
+					for p := range group.senders {
+						if takeOver := ps.takeOver[p]; takeOver != nil {
+							takeOver(time.Now())
+						}
+					}
 				}
-				d := dispatch.New(st, map[herald.Platform]dispatch.Sender{p: sender}, log, dispatch.Options{
+				d := dispatch.New(st, group.senders, log, dispatch.Options{
 					Clock:         clock,
 					Plan:          planner(ctx, st, byTarget, cfg.Location(), log),
 					EditWindow:    cfg.EditWindow,
 					Busy:          busy,
 					SentElsewhere: configuredPlatform,
 				})
-				sending[p].Store(d)
+				for p := range group.senders {
+					sending[p].Store(d)
+				}
 				var roleWG sync.WaitGroup
-				if in := ps.intake[p]; in != nil {
-					roleWG.Go(func() { in(ctx) })
+				for p := range group.senders {
+					if in := ps.intake[p]; in != nil {
+						roleWG.Go(func() { in(ctx) })
+					}
 				}
 				d.Run(ctx)
 				roleWG.Wait()
 			})
 		})
 	}
-	if ps, ok := st.(interface {
+	if listener, ok := st.(interface {
 		Listen(context.Context, *slog.Logger, func()) error
 	}); ok {
 		// Deliveries recorded by another replica wake this one's lanes.
-		wg.Go(func() { ps.Listen(ctx, log, notify) })
+		wg.Go(func() { listener.Listen(ctx, log, notify) })
 	}
 	wg.Go(func() { w.Run(ctx) })
 	if cfg.HTTPAddr != "" {
@@ -202,6 +210,27 @@ func run(ctx context.Context, cfg config.Config, clock herald.Clock, stdout io.W
 	}
 	log.Info("herald stopped cleanly")
 	return nil
+}
+
+// roleGroup is a role and the platforms whose sends and intake it runs.
+type roleGroup struct {
+	role    string
+	senders map[herald.Platform]dispatch.Sender
+}
+
+// roleGroups groups the platforms into roles: one role per platform for
+// replicas, so that each platform's token has one sender and the roles
+// spread; one role for them all in a process that runs alone, whose one
+// dispatcher then starts each fan-out's lanes in one order.
+func roleGroups(rs roles, senders map[herald.Platform]dispatch.Sender) []roleGroup {
+	if _, alone := rs.(sole); alone {
+		return []roleGroup{{role: "platforms", senders: senders}}
+	}
+	var groups []roleGroup
+	for p, s := range senders {
+		groups = append(groups, roleGroup{role: string(p), senders: map[herald.Platform]dispatch.Sender{p: s}})
+	}
+	return groups
 }
 
 // platformSet is what platforms builds.
