@@ -5,88 +5,14 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"testing/fstest"
 
 	"github.com/heraldhq/herald"
+
+	"github.com/heraldhq/herald/store/internal/migrations"
 )
 
-func TestMigrationVersion(t *testing.T) {
-	tests := []struct {
-		name    string
-		want    int
-		wantErr bool
-	}{
-		{"0001_init.sql", 1, false},
-		{"0012_more.sql", 12, false},
-		{"7_short.sql", 7, false},
-		{"0000_zero.sql", 0, true},
-		{"init.sql", 0, true},
-		{"0001_.sql", 0, true},
-		{"_init.sql", 0, true},
-		{"0001_init.txt", 0, true},
-		{"00a1_init.sql", 0, true},
-		{"-001_init.sql", 0, true},
-		{"1234567890_long.sql", 0, true},
-	}
-	for _, tt := range tests {
-		got, err := migrationVersion(tt.name)
-		if (err != nil) != tt.wantErr || got != tt.want {
-			t.Errorf("migrationVersion(%q) = %d, %v; want %d, error %t", tt.name, got, err, tt.want, tt.wantErr)
-		}
-	}
-}
-
-func TestLoadMigrations(t *testing.T) {
-	file := func(sql string) *fstest.MapFile { return &fstest.MapFile{Data: []byte(sql)} }
-	tests := []struct {
-		name    string
-		fsys    fstest.MapFS
-		want    []int
-		wantErr bool
-	}{
-		{"in order of numbers", fstest.MapFS{
-			"migrations/10_ten.sql":  file("ten"),
-			"migrations/0002_b.sql":  file("two"),
-			"migrations/1_a.sql":     file("one"),
-			"migrations/3_c.sql":     file("three"),
-			"migrations/4_d.sql":     file("four"),
-			"migrations/5_e.sql":     file("five"),
-			"migrations/6_f.sql":     file("six"),
-			"migrations/7_g.sql":     file("seven"),
-			"migrations/8_h.sql":     file("eight"),
-			"migrations/09_i.sql":    file("nine"),
-			"migrations/readme.txt":  file("not a migration"),
-			"other/0011_skipped.sql": file("elsewhere"),
-		}, []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, false},
-		{"none", fstest.MapFS{}, nil, false},
-		{"a gap", fstest.MapFS{"migrations/0001_a.sql": file("a"), "migrations/0003_c.sql": file("c")}, nil, true},
-		{"a repeat", fstest.MapFS{"migrations/0001_a.sql": file("a"), "migrations/01_b.sql": file("b")}, nil, true},
-		{"a bad name", fstest.MapFS{"migrations/first.sql": file("a")}, nil, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			ms, err := loadMigrations(tt.fsys)
-			if (err != nil) != tt.wantErr {
-				t.Fatalf("loadMigrations: %v, want error %t", err, tt.wantErr)
-			}
-			var got []int
-			for _, m := range ms {
-				got = append(got, m.version)
-			}
-			if len(got) != len(tt.want) {
-				t.Fatalf("versions = %v, want %v", got, tt.want)
-			}
-			for i := range got {
-				if got[i] != tt.want[i] {
-					t.Fatalf("versions = %v, want %v", got, tt.want)
-				}
-			}
-		})
-	}
-}
-
 func TestEmbeddedMigrations(t *testing.T) {
-	ms, err := loadMigrations(migrationFiles)
+	ms, err := migrations.Load(migrationFiles)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,8 +20,8 @@ func TestEmbeddedMigrations(t *testing.T) {
 		t.Fatal("no migrations embedded")
 	}
 	for _, m := range ms {
-		if strings.TrimSpace(m.sql) == "" {
-			t.Errorf("%s is empty", m.name)
+		if strings.TrimSpace(m.SQL) == "" {
+			t.Errorf("%s is empty", m.Name)
 		}
 	}
 }
@@ -127,7 +53,7 @@ func appliedVersions(t *testing.T, s *Store) []int {
 // recorded once.
 func wantAllApplied(t *testing.T, s *Store) {
 	t.Helper()
-	ms, err := loadMigrations(migrationFiles)
+	ms, err := migrations.Load(migrationFiles)
 	if err != nil {
 		t.Fatal(err)
 	}

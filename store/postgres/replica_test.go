@@ -11,22 +11,6 @@ import (
 	"github.com/heraldhq/herald"
 )
 
-// openN opens n stores on one fresh schema.
-func openN(t *testing.T, n int) []*Store {
-	t.Helper()
-	dbURL := freshSchema(t)
-	stores := make([]*Store, n)
-	for i := range stores {
-		s, err := Open(t.Context(), dbURL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		stores[i] = s
-	}
-	return stores
-}
-
 func join(t *testing.T, s *Store, check time.Duration) *Replica {
 	t.Helper()
 	r, err := s.Join(t.Context(), check)
@@ -62,7 +46,7 @@ func owners(rs []*Replica, keys []string) map[string][]int32 {
 }
 
 func TestReplicasShareKeysAndTakeOverTheirsWhenOneLeaves(t *testing.T) {
-	stores := openN(t, 3)
+	stores := openReplicas(t, 3)
 	var rs []*Replica
 	for _, s := range stores {
 		rs = append(rs, join(t, s, 100*time.Millisecond))
@@ -110,7 +94,7 @@ func TestReplicasShareKeysAndTakeOverTheirsWhenOneLeaves(t *testing.T) {
 }
 
 func TestRoleIsHeldByOneReplicaAtATime(t *testing.T) {
-	stores := openN(t, 2)
+	stores := openReplicas(t, 2)
 	a, b := join(t, stores[0], 100*time.Millisecond), join(t, stores[1], 100*time.Millisecond)
 	defer a.Leave()
 	defer b.Leave()
@@ -175,8 +159,8 @@ func TestRoleIsHeldByOneReplicaAtATime(t *testing.T) {
 }
 
 func TestListenWakesOnNewDeliveriesOfItsSchemaOnly(t *testing.T) {
-	stores := openN(t, 2)
-	other := openN(t, 1)[0]
+	stores := openReplicas(t, 2)
+	other := openReplicas(t, 1)[0]
 	woken := make(chan struct{}, 100)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
@@ -234,7 +218,7 @@ func TestListenWakesOnNewDeliveriesOfItsSchemaOnly(t *testing.T) {
 }
 
 func TestRolesSpreadOverReplicas(t *testing.T) {
-	stores := openN(t, 2)
+	stores := openReplicas(t, 2)
 	a, b := join(t, stores[0], 50*time.Millisecond), join(t, stores[1], 50*time.Millisecond)
 	defer a.Leave()
 	defer b.Leave()

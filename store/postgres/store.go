@@ -31,6 +31,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/heraldhq/herald"
+
+	"github.com/heraldhq/herald/store/internal/migrations"
 )
 
 var _ herald.Store = (*Store)(nil)
@@ -57,7 +59,7 @@ type Store struct {
 // connection string), applies pending migrations to its current schema,
 // and returns the store.
 func Open(ctx context.Context, url string) (*Store, error) {
-	ms, err := loadMigrations(migrationFiles)
+	ms, err := migrations.Load(migrationFiles)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: open: %w", err)
 	}

@@ -9,104 +9,18 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"testing/fstest"
 
 	"github.com/heraldhq/herald"
+
+	"github.com/heraldhq/herald/store/internal/migrations"
 )
 
-func TestMigrationVersion(t *testing.T) {
-	tests := []struct {
-		name string
-		want int // 0: an error
-	}{
-		{"0001_init.sql", 1},
-		{"0012_add_index.sql", 12},
-		{"7_short.sql", 7},
-		{"0000_zero.sql", 0},
-		{"0001.sql", 0},
-		{"0001_.sql", 0},
-		{"_init.sql", 0},
-		{"00a1_init.sql", 0},
-		{"-001_init.sql", 0},
-		{"+001_init.sql", 0},
-		{"0001_init.txt", 0},
-		{"0001_init.sql.bak", 0},
-		{"9999999999_big.sql", 0},
-		{"", 0},
-	}
-	for _, tc := range tests {
-		got, err := migrationVersion(tc.name)
-		if tc.want == 0 {
-			if err == nil {
-				t.Errorf("migrationVersion(%q) = %d, want an error", tc.name, got)
-			}
-			continue
-		}
-		if err != nil || got != tc.want {
-			t.Errorf("migrationVersion(%q) = %d, %v; want %d", tc.name, got, err, tc.want)
-		}
-	}
-}
-
-func TestLoadMigrations(t *testing.T) {
-	file := func(s string) *fstest.MapFile { return &fstest.MapFile{Data: []byte(s)} }
-	tests := []struct {
-		name  string
-		files fstest.MapFS
-		want  []int // nil: an error
-	}{
-		{"none", fstest.MapFS{}, []int{}},
-		{"in order", fstest.MapFS{
-			"migrations/0002_b.sql": file("B"),
-			"migrations/0001_a.sql": file("A"),
-			"migrations/README":     file("ignored"),
-		}, []int{1, 2}},
-		{"numeric order", fstest.MapFS{
-			"migrations/10_j.sql": file(""), "migrations/9_i.sql": file(""), "migrations/8_h.sql": file(""),
-			"migrations/7_g.sql": file(""), "migrations/6_f.sql": file(""), "migrations/5_e.sql": file(""),
-			"migrations/4_d.sql": file(""), "migrations/3_c.sql": file(""), "migrations/2_b.sql": file(""),
-			"migrations/1_a.sql": file(""),
-		}, []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}},
-		{"gap", fstest.MapFS{"migrations/0001_a.sql": file(""), "migrations/0003_c.sql": file("")}, nil},
-		{"repeat", fstest.MapFS{"migrations/0001_a.sql": file(""), "migrations/0001_b.sql": file("")}, nil},
-		{"not from one", fstest.MapFS{"migrations/0002_b.sql": file("")}, nil},
-		{"bad name", fstest.MapFS{"migrations/init.sql": file("")}, nil},
-	}
-	for _, tc := range tests {
-		ms, err := loadMigrations(tc.files)
-		if tc.want == nil {
-			if err == nil {
-				t.Errorf("%s: loadMigrations succeeded", tc.name)
-			}
-			continue
-		}
-		if err != nil {
-			t.Errorf("%s: loadMigrations: %v", tc.name, err)
-			continue
-		}
-		got := make([]int, len(ms))
-		for i, m := range ms {
-			got[i] = m.version
-		}
-		if len(got) != len(tc.want) {
-			t.Errorf("%s: versions %v, want %v", tc.name, got, tc.want)
-			continue
-		}
-		for i := range got {
-			if got[i] != tc.want[i] {
-				t.Errorf("%s: versions %v, want %v", tc.name, got, tc.want)
-				break
-			}
-		}
-	}
-}
-
 func TestEmbeddedMigrations(t *testing.T) {
-	ms, err := loadMigrations(migrationFiles)
+	ms, err := migrations.Load(migrationFiles)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ms) == 0 || ms[0].name != "0001_init.sql" {
+	if len(ms) == 0 || ms[0].Name != "0001_init.sql" {
 		t.Fatalf("embedded migrations = %v", ms)
 	}
 }
@@ -126,9 +40,9 @@ func rawDB(t *testing.T) *sql.DB {
 func TestMigrateAppliesEachOnce(t *testing.T) {
 	ctx := t.Context()
 	db := rawDB(t)
-	ms := []migration{
-		{1, "0001_a.sql", "CREATE TABLE a (x INTEGER); INSERT INTO a VALUES (1);"},
-		{2, "0002_b.sql", "INSERT INTO a VALUES (2); INSERT INTO a VALUES (3);"},
+	ms := []migrations.Migration{
+		{Version: 1, Name: "0001_a.sql", SQL: "CREATE TABLE a (x INTEGER); INSERT INTO a VALUES (1);"},
+		{Version: 2, Name: "0002_b.sql", SQL: "INSERT INTO a VALUES (2); INSERT INTO a VALUES (3);"},
 	}
 	if err := migrate(ctx, db, ms[:1]); err != nil {
 		t.Fatal(err)
@@ -145,7 +59,7 @@ func TestMigrateAppliesEachOnce(t *testing.T) {
 	if n != 3 {
 		t.Errorf("table a has %d rows, want 3: a migration ran twice or in part", n)
 	}
-	for _, known := range [][]migration{ms[:1], nil} {
+	for _, known := range [][]migrations.Migration{ms[:1], nil} {
 		if err := migrate(ctx, db, known); !errors.Is(err, ErrSchemaTooNew) {
 			t.Errorf("migrate knowing %d of 2 applied: err = %v, want ErrSchemaTooNew", len(known), err)
 		}
@@ -155,9 +69,9 @@ func TestMigrateAppliesEachOnce(t *testing.T) {
 func TestMigrateFailureRollsBack(t *testing.T) {
 	ctx := t.Context()
 	db := rawDB(t)
-	ms := []migration{
-		{1, "0001_a.sql", "CREATE TABLE a (x INTEGER);"},
-		{2, "0002_bad.sql", "CREATE TABLE b (y INTEGER); INSERT INTO nowhere VALUES (1);"},
+	ms := []migrations.Migration{
+		{Version: 1, Name: "0001_a.sql", SQL: "CREATE TABLE a (x INTEGER);"},
+		{Version: 2, Name: "0002_bad.sql", SQL: "CREATE TABLE b (y INTEGER); INSERT INTO nowhere VALUES (1);"},
 	}
 	if err := migrate(ctx, db, ms); err == nil {
 		t.Fatal("a failing migration succeeded")
@@ -176,7 +90,7 @@ func TestMigrateFailureRollsBack(t *testing.T) {
 	if n != 0 {
 		t.Error("the failed migration left table b behind")
 	}
-	ms[1].sql = "CREATE TABLE b (y INTEGER);"
+	ms[1].SQL = "CREATE TABLE b (y INTEGER);"
 	if err := migrate(ctx, db, ms); err != nil {
 		t.Errorf("migrate after the fix: %v", err)
 	}
@@ -195,7 +109,7 @@ const insertArticleV1 = `INSERT INTO articles (
 func TestMigrateIndexesRecordedArticles(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "herald.db")
-	ms, err := loadMigrations(migrationFiles)
+	ms, err := migrations.Load(migrationFiles)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,7 +181,7 @@ func TestMigrateIndexesRecordedArticles(t *testing.T) {
 func TestMigrateItemHashes(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "herald.db")
-	ms, err := loadMigrations(migrationFiles)
+	ms, err := migrations.Load(migrationFiles)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald"
+
+	"github.com/heraldhq/herald/store/internal/migrations"
 )
 
 // pragma returns the value of a PRAGMA on one connection of db.
@@ -122,7 +124,7 @@ func migrationRows(t *testing.T, s *Store) []string {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	ms, err := loadMigrations(migrationFiles)
+	ms, err := migrations.Load(migrationFiles)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,6 +25,8 @@ import (
 	"github.com/heraldhq/herald/store/internal/groupcommit"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/heraldhq/herald/store/internal/migrations"
 )
 
 var _ herald.Store = (*Store)(nil)
@@ -67,7 +69,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	ms, err := loadMigrations(migrationFiles)
+	ms, err := migrations.Load(migrationFiles)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
