@@ -1,7 +1,6 @@
 package dispatch_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -17,6 +16,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/dispatch"
 	"github.com/heraldhq/herald/internal/clocktest"
+	"github.com/heraldhq/herald/internal/logtest"
 	"github.com/heraldhq/herald/store/sqlite"
 )
 
@@ -337,7 +337,7 @@ func TestUnconfiguredPlatformWaits(t *testing.T) {
 			if elsewhere {
 				opts.SentElsewhere = func(p herald.Platform) bool { return p == chanA.Platform }
 			}
-			var logs syncBuffer
+			var logs logtest.Buffer
 			startLogging(t, st, map[herald.Platform]dispatch.Sender{herald.Telegram: s}, opts, &logs)
 			waitFor(t, "telegram", func() bool { return len(s.Sent(chanB)) == 1 })
 			if d := states(t, st, chanA)["a1"]; d.State != herald.Pending {
@@ -433,24 +433,6 @@ func TestUnreachableRecipientPausesItsFollows(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for a logger and a test at once.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // calls counts the sends to target.
 func (s *scriptSender) Calls(target herald.Target) int {
 	s.mu.Lock()
@@ -479,7 +461,7 @@ func TestMovedChatIsFollowed(t *testing.T) {
 		}
 		return nil
 	})
-	var log syncBuffer
+	var log logtest.Buffer
 	startLogging(t, st, map[herald.Platform]dispatch.Sender{herald.Discord: s, herald.Telegram: s}, dispatch.Options{}, &log)
 	waitFor(t, "the posts in the new chat", func() bool {
 		ds := states(t, st, supergroup)

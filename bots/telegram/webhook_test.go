@@ -1,7 +1,6 @@
 package telegram_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -23,30 +22,13 @@ import (
 	"github.com/heraldhq/herald/bots"
 	"github.com/heraldhq/herald/bots/telegram"
 	"github.com/heraldhq/herald/internal/fakes"
+	"github.com/heraldhq/herald/internal/logtest"
 	"github.com/heraldhq/herald/store/sqlite"
 )
 
 // hookURL is the public URL Telegram is given; the fake's webhook client
 // sends it to the test's server.
 const hookURL = "https://herald.example" + telegram.WebhookPath
-
-// syncBuffer is a log sink safe for concurrent writes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // hookEnv is Herald's webhook behind an HTTP server, with the fake
 // Telegram delivering to it.
@@ -57,7 +39,7 @@ type hookEnv struct {
 	handler *bots.Handler
 	hook    *telegram.Webhook
 	srv     *httptest.Server
-	logs    *syncBuffer
+	logs    *logtest.Buffer
 	secret  string
 }
 
@@ -80,7 +62,7 @@ func newHookEnv(t *testing.T, wrap func(http.Handler) http.Handler) *hookEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	logs := &syncBuffer{}
+	logs := &logtest.Buffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	bot := telegram.New(context.Background(), telegram.Options{Token: token, APIURL: fake.URL(), Timeout: 5 * time.Second, Log: log})
 	handler := bots.NewHandler(st, log, bots.Options{})

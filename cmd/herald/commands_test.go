@@ -13,11 +13,12 @@ import (
 
 	"github.com/heraldhq/herald/internal/fakes"
 	"github.com/heraldhq/herald/internal/feedtest"
+	"github.com/heraldhq/herald/internal/logtest"
 )
 
 func runCmd(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
-	var stdout, stderr syncBuffer
+	var stdout, stderr logtest.Buffer
 	code := runMain(t.Context(), args, &stdout, &stderr)
 	return code, stdout.String(), stderr.String()
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/heraldhq/herald/internal/fakes"
 	"github.com/heraldhq/herald/internal/feedtest"
+	"github.com/heraldhq/herald/internal/logtest"
 )
 
 const (
@@ -308,7 +309,7 @@ func TestEndToEndConsoleOutletWithoutTokens(t *testing.T) {
 
 func TestRunRejectsBadConfigurationWithExitCode2(t *testing.T) {
 	setEnv(t, map[string]string{"HERALD_FEEDS": "https://news.example/rss", "HERALD_POLL_INTERVAL": "often", "HERALD_DATABASE": "postgres://db/herald"})
-	var stdout, stderr syncBuffer
+	var stdout, stderr logtest.Buffer
 	if code := runMain(t.Context(), []string{"run"}, &stdout, &stderr); code != exitUsage {
 		t.Fatalf("exit code %d, want %d", code, exitUsage)
 	}
@@ -318,7 +319,7 @@ func TestRunRejectsBadConfigurationWithExitCode2(t *testing.T) {
 		}
 	}
 	setEnv(t, map[string]string{"HERALD_FEEDS": "https://news.example/rss", "HERALD_DATABASE": "postgres:///herald"})
-	stderr = syncBuffer{}
+	stderr = logtest.Buffer{}
 	if code := runMain(t.Context(), []string{"run"}, &stdout, &stderr); code != exitUsage || !strings.Contains(stderr.String(), "is not a PostgreSQL URL") {
 		t.Fatalf("postgres without a host: exit %d, stderr %q", code, stderr.String())
 	}
@@ -358,7 +359,7 @@ func TestSecondDaemonOnTheSameDatabaseRefusesToStart(t *testing.T) {
 	}
 	startDaemon(t, env)
 	waitFor(t, "the first daemon to poll", func() bool { return feed.Requests() >= 1 })
-	var stdout, stderr syncBuffer
+	var stdout, stderr logtest.Buffer
 	if code := runMain(t.Context(), []string{"run"}, &stdout, &stderr); code != exitFailure {
 		t.Fatalf("second daemon: exit %d, want %d", code, exitFailure)
 	}
@@ -375,7 +376,7 @@ func TestRunStopsOnARefusedToken(t *testing.T) {
 		env := p.env(filepath.Join(t.TempDir(), "herald.db"), feed.URL())
 		env[key] = "1:WRONG-SECRET"
 		setEnv(t, env)
-		var stdout, stderr syncBuffer
+		var stdout, stderr logtest.Buffer
 		if code := runMain(t.Context(), []string{"run"}, &stdout, &stderr); code != exitFailure {
 			t.Fatalf("%s refused: exit %d, want %d", key, code, exitFailure)
 		}

@@ -7,30 +7,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/heraldhq/herald/internal/logtest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
-
-// syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // setEnv replaces every HERALD_ variable with env for the test.
 func setEnv(t *testing.T, env map[string]string) {
@@ -51,8 +34,8 @@ func setEnv(t *testing.T, env map[string]string) {
 type daemon struct {
 	cancel context.CancelFunc
 	done   chan int
-	stdout *syncBuffer
-	stderr *syncBuffer
+	stdout *logtest.Buffer
+	stderr *logtest.Buffer
 }
 
 // startDaemon runs `herald run` with env until stop is called.
@@ -60,7 +43,7 @@ func startDaemon(t *testing.T, env map[string]string) *daemon {
 	t.Helper()
 	setEnv(t, env)
 	ctx, cancel := context.WithCancel(context.Background())
-	d := &daemon{cancel: cancel, done: make(chan int, 1), stdout: &syncBuffer{}, stderr: &syncBuffer{}}
+	d := &daemon{cancel: cancel, done: make(chan int, 1), stdout: &logtest.Buffer{}, stderr: &logtest.Buffer{}}
 	go func() { d.done <- runMain(ctx, []string{"run"}, d.stdout, d.stderr) }()
 	t.Cleanup(func() { d.stop(t) })
 	return d

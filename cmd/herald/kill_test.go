@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/heraldhq/herald/internal/feedtest"
+	"github.com/heraldhq/herald/internal/logtest"
 )
 
 // buildHerald builds the command into a temporary directory.
@@ -26,7 +27,7 @@ func buildHerald(t *testing.T) string {
 }
 
 // startBinary runs the built binary with exactly env (plus PATH and HOME).
-func startBinary(t *testing.T, bin string, env map[string]string, logs *syncBuffer) *exec.Cmd {
+func startBinary(t *testing.T, bin string, env map[string]string, logs *logtest.Buffer) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(bin, "run")
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
@@ -63,7 +64,7 @@ func TestBinarySurvivesKill9MidFanOut(t *testing.T) {
 	env["HERALD_DISCORD_CHANNELS"] = strings.Join(discordChannels, ",")
 	env["HERALD_TELEGRAM_CHATS"] = strings.Join(telegramChats, ",")
 
-	var logs syncBuffer
+	var logs logtest.Buffer
 	cmd := startBinary(t, bin, env, &logs)
 	waitFor(t, "the first poll", func() bool { return feed.Requests() >= 2 })
 
@@ -161,7 +162,7 @@ func TestBinarySurvivesRepeatedKill9DuringLargeFanOut(t *testing.T) {
 	env["HERALD_LOG_LEVEL"] = "warn"
 	env["HERALD_COMMANDS"] = "false"
 
-	var logs syncBuffer
+	var logs logtest.Buffer
 	cmd := startBinary(t, bin, env, &logs)
 	waitFor(t, "the first poll", func() bool { return feed.Requests() >= 2 })
 	for i := 1; i <= articles; i++ {

@@ -2,13 +2,14 @@ package main
 
 import (
 	"encoding/json"
+	"github.com/heraldhq/herald/internal/logtest"
 	"log/slog"
 	"strings"
 	"testing"
 )
 
 func TestNewLogger(t *testing.T) {
-	var buf syncBuffer
+	var buf logtest.Buffer
 	log := newLogger(&buf, slog.LevelWarn, "json")
 	log.Info("hidden")
 	log.Warn("shown", "feed", "https://news.example/rss")
@@ -21,7 +22,7 @@ func TestNewLogger(t *testing.T) {
 		t.Fatalf("not a JSON record: %q (%v)", lines[0], err)
 	}
 
-	buf = syncBuffer{}
+	buf = logtest.Buffer{}
 	newLogger(&buf, slog.LevelDebug, "text").Debug("visible")
 	if !strings.Contains(buf.String(), "level=DEBUG msg=visible") {
 		t.Fatalf("text debug: %q", buf.String())

@@ -22,6 +22,7 @@ import (
 	"github.com/heraldhq/herald/bots/discord"
 	"github.com/heraldhq/herald/bots/telegram"
 	"github.com/heraldhq/herald/internal/feedtest"
+	"github.com/heraldhq/herald/internal/logtest"
 )
 
 // postgresSchema creates a fresh schema in the database HERALD_TEST_DATABASE_URL
@@ -61,7 +62,7 @@ func postgresSchema(t *testing.T) string {
 // replica is one daemon of a replicas test.
 type replica struct {
 	cmd  *exec.Cmd
-	logs *syncBuffer
+	logs *logtest.Buffer
 }
 
 // holds reports whether the replica's logs say it took role.
@@ -90,7 +91,7 @@ func startReplicas(t *testing.T, bin string, env map[string]string, n int) []rep
 	t.Helper()
 	rs := make([]replica, n)
 	for i := range rs {
-		rs[i] = replica{logs: &syncBuffer{}}
+		rs[i] = replica{logs: &logtest.Buffer{}}
 		rs[i].cmd = startBinary(t, bin, env, rs[i].logs)
 	}
 	t.Cleanup(func() {

@@ -15,6 +15,7 @@ import (
 	"github.com/heraldhq/herald/internal/clocktest"
 	"github.com/heraldhq/herald/internal/fakes"
 	"github.com/heraldhq/herald/internal/feedtest"
+	"github.com/heraldhq/herald/internal/logtest"
 	"github.com/heraldhq/herald/store/sqlite"
 )
 
@@ -28,7 +29,7 @@ func startDaemonWithClock(t *testing.T, env map[string]string, clock herald.Cloc
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	d := &daemon{cancel: cancel, done: make(chan int, 1), stdout: &syncBuffer{}, stderr: &syncBuffer{}}
+	d := &daemon{cancel: cancel, done: make(chan int, 1), stdout: &logtest.Buffer{}, stderr: &logtest.Buffer{}}
 	log := slog.New(slog.NewTextHandler(d.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	go func() {
 		code := exitOK
@@ -210,7 +211,7 @@ func TestEndToEndCorrectionIsEditedOnBothPlatformsAfterARestart(t *testing.T) {
 	}
 
 	// herald why tells the edit history.
-	var out, errOut syncBuffer
+	var out, errOut logtest.Buffer
 	if code := runMain(context.Background(), []string{"why", wireItem(1).Link}, &out, &errOut); code != 0 {
 		t.Fatalf("herald why exited %d: %s", code, errOut.String())
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/internal/fakes"
 	"github.com/heraldhq/herald/internal/feedtest"
+	"github.com/heraldhq/herald/internal/logtest"
 )
 
 func TestExplain(t *testing.T) {
@@ -125,7 +126,7 @@ func TestExplain(t *testing.T) {
 // runWhy runs `herald why ref` with the environment the test set.
 func runWhy(t *testing.T, ref string) (int, string, string) {
 	t.Helper()
-	var stdout, stderr syncBuffer
+	var stdout, stderr logtest.Buffer
 	code := runMain(t.Context(), []string{"why", ref}, &stdout, &stderr)
 	return code, stdout.String(), stderr.String()
 }

@@ -1,9 +1,8 @@
 package postgres
 
 import (
-	"reflect"
+	"io"
 	"testing"
-	"time"
 
 	"github.com/heraldhq/herald/websub"
 	"github.com/heraldhq/herald/websub/websubstoretest"
@@ -18,48 +17,14 @@ func TestSubscriptionsConformance(t *testing.T) {
 	})
 }
 
-// TestSubscriptionsSurviveReopen: subscriptions are kept across a reopen,
-// their times in UTC truncated to the microsecond, and List orders them by
-// ID in byte order.
+// TestSubscriptionsSurviveReopen: see websubstoretest.RunReopen.
 func TestSubscriptionsSurviveReopen(t *testing.T) {
-	ctx := t.Context()
 	dbURL := freshSchema(t)
-	s, err := Open(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	full := websubstoretest.FullSubscription("kept")
-	local := websubstoretest.FullSubscription("b2")
-	local.Expires = time.Date(2026, 12, 7, 12, 30, 15, 123456789, time.FixedZone("CEST", 2*3600))
-	wantLocal := local
-	wantLocal.Expires = time.Date(2026, 12, 7, 10, 30, 15, 123456000, time.UTC)
-	upper := websubstoretest.FullSubscription("B2")
-	for _, sub := range []websub.Subscription{full, local, upper} {
-		if err := s.Subscriptions().Put(ctx, sub); err != nil {
+	websubstoretest.RunReopen(t, func(t *testing.T) (websub.Store, io.Closer) {
+		s, err := Open(t.Context(), dbURL)
+		if err != nil {
 			t.Fatal(err)
 		}
-	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	s, err = Open(ctx, dbURL)
-	if err != nil {
-		t.Fatalf("reopen: %v", err)
-	}
-	defer s.Close()
-	got, err := s.Subscriptions().Get(ctx, "kept")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(got, full) {
-		t.Errorf("after reopen Get = %+v\nwant %+v", got, full)
-	}
-	list, err := s.Subscriptions().List(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := []websub.Subscription{upper, wantLocal, full}; !reflect.DeepEqual(list, want) {
-		t.Errorf("after reopen List = %+v\nwant %+v", list, want)
-	}
+		return s.Subscriptions(), s
+	})
 }
