@@ -258,7 +258,7 @@ func (b *Bot) commandRequest(i *discordgo.Interaction, extra interactionExtra) (
 	req.Command = data.Name
 	for _, name := range []string{"topic", "query", "article"} {
 		if o := data.GetOption(name); o != nil && o.Type == discordgo.ApplicationCommandOptionString {
-			req.Args = o.StringValue()
+			req.Args = stringOption(o)
 		}
 	}
 	if i.Member != nil && i.GuildID != "" {
@@ -300,13 +300,21 @@ func (b *Bot) routeDenied(i *discordgo.Interaction, extra interactionExtra, chan
 	return ""
 }
 
+// stringOption returns the value of a string option, or "" when it has
+// none or another type: discordgo's StringValue panics then, and the
+// interaction comes from outside.
+func stringOption(o *discordgo.ApplicationCommandInteractionDataOption) string {
+	v, _ := o.Value.(string)
+	return v
+}
+
 // autocomplete suggests topics for the option being typed.
 func (b *Bot) autocomplete(ctx context.Context, handler *bots.Handler, i *discordgo.Interaction, extra interactionExtra, respond respondFunc) {
 	req, _ := b.commandRequest(i, extra)
 	req.Args = ""
 	for _, o := range i.ApplicationCommandData().Options {
 		if o.Focused && o.Type == discordgo.ApplicationCommandOptionString {
-			req.Args = o.StringValue()
+			req.Args = stringOption(o)
 		}
 	}
 	choices := []*discordgo.ApplicationCommandOptionChoice{}
