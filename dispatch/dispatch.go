@@ -92,11 +92,13 @@ type Dispatcher struct {
 	opts    Options
 
 	wake chan struct{}
-	// slots holds a platform's work slots (see Options.Busy).
-	slots map[herald.Platform]chan struct{}
 
 	mu    sync.Mutex
 	lanes map[herald.Target]chan struct{}
+	// gates holds each platform's turns at work (see Options.Busy).
+	gates map[herald.Platform]*gate
+	// start starts the lane of a target while Run runs; nil otherwise.
+	start func(t herald.Target, poke chan struct{})
 }
 
 // New returns a Dispatcher for the store's outbox. Deliveries to a platform
@@ -120,13 +122,13 @@ func New(store herald.Store, senders map[herald.Platform]Sender, log *slog.Logge
 	if opts.Plan == nil {
 		opts.Plan = func(herald.Target) schedule.Plan { return schedule.Plan{} }
 	}
-	slots := make(map[herald.Platform]chan struct{}, len(senders))
+	gates := make(map[herald.Platform]*gate, len(senders))
 	for p := range senders {
 		n := opts.Busy[p]
 		if n < 1 {
 			n = DefaultBusy
 		}
-		slots[p] = make(chan struct{}, n)
+		gates[p] = &gate{n: n}
 	}
 	return &Dispatcher{
 		store:   store,
@@ -134,7 +136,7 @@ func New(store herald.Store, senders map[herald.Platform]Sender, log *slog.Logge
 		log:     log,
 		opts:    opts,
 		wake:    make(chan struct{}, 1),
-		slots:   slots,
+		gates:   gates,
 		lanes:   make(map[herald.Target]chan struct{}),
 	}
 }
@@ -160,6 +162,22 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 
 	var wg sync.WaitGroup
 	defer wg.Wait()
+	d.mu.Lock()
+	d.start = func(t herald.Target, poke chan struct{}) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer d.endLane(t, poke)
+			d.lane(ctx, sendCtx, t, poke)
+		}()
+	}
+	d.mu.Unlock()
+	defer func() {
+		// No lane starts once Run waits for those that run.
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		d.start = nil
+	}()
 	skipped := make(map[herald.Target]bool)
 	for {
 		targets, err := d.store.PendingTargets(ctx)
@@ -174,7 +192,7 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 				}
 				continue
 			}
-			d.startLane(ctx, sendCtx, &wg, t)
+			d.startLane(t)
 		}
 		select {
 		case <-ctx.Done():
@@ -186,20 +204,23 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	}
 }
 
-func (d *Dispatcher) startLane(ctx, sendCtx context.Context, wg *sync.WaitGroup, t herald.Target) {
+// startLane starts the lane of t unless it runs already: at once if its
+// platform has a turn at work free, or else when its first turn comes.
+func (d *Dispatcher) startLane(t herald.Target) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if _, ok := d.lanes[t]; ok {
+	if _, ok := d.lanes[t]; ok || d.start == nil {
 		return
 	}
 	poke := make(chan struct{}, 1)
 	d.lanes[t] = poke
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		defer d.endLane(t, poke)
-		d.lane(ctx, sendCtx, t, poke)
-	}()
+	g := d.gates[t.Platform]
+	if g.busy < g.n && g.queue.len() == 0 {
+		g.busy++
+		d.start(t, poke)
+		return
+	}
+	g.queue.push(turn{target: t, poke: poke})
 }
 
 func (d *Dispatcher) pokeLanes() {
@@ -247,20 +268,24 @@ func (d *Dispatcher) endLane(t herald.Target, poke chan struct{}) {
 // in publish order, each when the target's plan lets it go; and it makes
 // the target's pending edits. It ends when both queues are empty, as they
 // are once the target is paused or moved; Run starts it again when work
-// comes. It reads and sends only while it holds one of its platform's
-// work slots (Options.Busy), and waits without one.
+// comes. It starts with a turn of its platform's gate (Options.Busy), reads
+// and sends only during a turn, and waits without one.
 func (d *Dispatcher) lane(ctx, sendCtx context.Context, t herald.Target, poke chan struct{}) {
 	l := &lane{d: d, target: t, sender: d.senders[t.Platform], plan: d.opts.Plan(t),
 		log: d.log.With("target", t.String())}
-	slots := d.slots[t.Platform]
+	held := true // the lane starts with a turn
+	defer func() {
+		if held {
+			d.endTurn(t.Platform)
+		}
+	}()
 	for ctx.Err() == nil {
-		select {
-		case slots <- struct{}{}:
-		case <-ctx.Done():
+		if !held && !d.takeTurn(ctx, t.Platform) {
 			return
 		}
 		wait, empty := l.step(ctx, sendCtx)
-		<-slots
+		d.endTurn(t.Platform)
+		held = false
 		switch {
 		case empty:
 			if d.idle(t, poke) {
@@ -273,6 +298,57 @@ func (d *Dispatcher) lane(ctx, sendCtx context.Context, t herald.Target, poke ch
 			d.waitFor(ctx, wait, poke)
 		}
 	}
+}
+
+// takeTurn waits for a turn of the platform's gate, after the lanes that
+// asked before; it reports false if ctx ended first.
+func (d *Dispatcher) takeTurn(ctx context.Context, p herald.Platform) bool {
+	d.mu.Lock()
+	g := d.gates[p]
+	if g.busy < g.n && g.queue.len() == 0 {
+		g.busy++
+		d.mu.Unlock()
+		return true
+	}
+	ready := make(chan struct{})
+	g.queue.push(turn{ready: ready})
+	d.mu.Unlock()
+	select {
+	case <-ready:
+		return true
+	case <-ctx.Done():
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		if !g.queue.remove(func(w turn) bool { return w.ready == ready }) {
+			// The turn came meanwhile: pass it on.
+			d.passTurn(g)
+		}
+		return false
+	}
+}
+
+// endTurn ends a turn of the platform's gate.
+func (d *Dispatcher) endTurn(p herald.Platform) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.passTurn(d.gates[p])
+}
+
+// passTurn gives an ending turn to the first lane in the gate's queue:
+// it wakes a waiting lane, or starts one. d.mu is held.
+func (d *Dispatcher) passTurn(g *gate) {
+	for g.queue.len() > 0 {
+		w := g.queue.pop()
+		if w.ready != nil {
+			close(w.ready)
+			return
+		}
+		if d.start != nil && d.lanes[w.target] == w.poke {
+			d.start(w.target, w.poke)
+			return
+		}
+	}
+	g.busy--
 }
 
 // step makes the lane's next move: it makes the edit or sends the

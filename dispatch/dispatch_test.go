@@ -7,9 +7,11 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -661,5 +663,69 @@ func TestBusyBoundsThePlatformsLanesAtWork(t *testing.T) {
 	defer mu.Unlock()
 	if most != 3 {
 		t.Errorf("at most %d Telegram sends at once, want 3 (Busy)", most)
+	}
+}
+
+func TestLanesWaitingForTheirFirstTurnHoldNoGoroutine(t *testing.T) {
+	var targets []herald.Target
+	for i := range 300 {
+		targets = append(targets, herald.Target{Platform: herald.Telegram, Chat: fmt.Sprint(1000 + i)})
+	}
+	st := setup(t, 1, targets...)
+	release := make(chan struct{})
+	var inFlight atomic.Int32
+	s := newScriptSender(func(herald.Target, string, int) error {
+		inFlight.Add(1)
+		<-release
+		return nil
+	})
+	before := runtime.NumGoroutine()
+	d := start(t, st, map[herald.Platform]dispatch.Sender{herald.Telegram: s},
+		dispatch.Options{Busy: map[herald.Platform]int{herald.Telegram: 3}})
+	defer close(release)
+	waitFor(t, "a lane for every chat", func() bool { return len(d.Lanes()) == len(targets) })
+	waitFor(t, "three sends at once", func() bool { return inFlight.Load() == 3 })
+	// Run, three lanes at work, and a few of the runtime's and the
+	// store's; a goroutine per waiting chat would add 297.
+	if added := runtime.NumGoroutine() - before; added > 20 {
+		t.Errorf("%d goroutines for 300 chats of which 3 at work (Busy 3), want at most 20", added)
+	}
+}
+
+func TestLanesTakeTurnsInTheOrderTheyAsked(t *testing.T) {
+	var targets []herald.Target
+	for i := range 8 {
+		targets = append(targets, herald.Target{Platform: herald.Telegram, Chat: fmt.Sprint(1000 + i)})
+	}
+	st := setup(t, 2, targets...)
+	started := make(chan *dispatch.Dispatcher, 1)
+	var mu sync.Mutex
+	var order []string
+	s := newScriptSender(func(target herald.Target, key string, _ int) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(order) == 0 {
+			// The first send waits until every chat has its lane (or
+			// its place in the queue), so that all asked before it asks
+			// again.
+			d := <-started
+			waitFor(t, "a lane for every chat", func() bool { return len(d.Lanes()) == len(targets) })
+		}
+		order = append(order, target.Chat+"/"+key)
+		return nil
+	})
+	started <- start(t, st, map[herald.Platform]dispatch.Sender{herald.Telegram: s},
+		dispatch.Options{Busy: map[herald.Platform]int{herald.Telegram: 1}})
+	waitFor(t, "every post", func() bool { mu.Lock(); defer mu.Unlock(); return len(order) == 2*len(targets) })
+
+	// One turn at a time, taken in order: every chat gets its first post
+	// before any gets its second.
+	mu.Lock()
+	defer mu.Unlock()
+	for i, sent := range order {
+		first := strings.HasSuffix(sent, "/a1")
+		if first != (i < len(targets)) {
+			t.Fatalf("posts went out in the order %v: a chat got its second post before every chat had its first", order)
+		}
 	}
 }
