@@ -1,8 +1,10 @@
 package sqlite
 
 import (
+	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -269,4 +271,35 @@ func reportPercentiles(b *testing.B, times []time.Duration) {
 	}
 	b.ReportMetric(ms(0.50), "p50-ms")
 	b.ReportMetric(ms(0.99), "p99-ms")
+}
+
+// BenchmarkLaneStep reads what a dispatcher lane reads at each step, the
+// target's next edit and next delivery, from a store holding 1,000
+// targets with one pending delivery each.
+func BenchmarkLaneStep(b *testing.B) {
+	s := openTemp(b)
+	defer s.Close()
+	ctx := b.Context()
+	targets := make([]herald.Target, 1000)
+	for i := range targets {
+		targets[i] = herald.Target{Platform: herald.Telegram, Chat: strconv.Itoa(100000 + i)}
+	}
+	// The first fetch of a feed only learns what it lists; the next one
+	// delivers.
+	for _, batch := range [][]herald.Article{nil, benchBatch(0)[:1]} {
+		if _, err := s.Ingest(ctx, "https://news.example.com/rss", batch, to(targets...), 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+	i := 0
+	for b.Loop() {
+		t := targets[i%len(targets)]
+		i++
+		if _, err := s.NextEdit(ctx, t); !errors.Is(err, herald.ErrNotFound) {
+			b.Fatalf("NextEdit = %v", err)
+		}
+		if _, err := s.NextDelivery(ctx, t); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -10,7 +10,7 @@ import (
 // Cursor returns the position last saved under name, or 0 when none was.
 func (s *Store) Cursor(ctx context.Context, name string) (int64, error) {
 	var v int64
-	err := s.read.QueryRowContext(ctx, `SELECT value FROM cursors WHERE name = ?`, name).Scan(&v)
+	err := s.hot.QueryRowContext(ctx, `SELECT value FROM cursors WHERE name = ?`, name).Scan(&v)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return 0, nil

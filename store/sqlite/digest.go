@@ -30,7 +30,7 @@ func (s *Store) DueDeliveries(ctx context.Context, target herald.Target, until t
 	if limit <= 0 {
 		limit = -1 // no limit, to SQLite
 	}
-	rows, err := s.read.QueryContext(ctx, selectDue, target.String(), toMicros(until), limit)
+	rows, err := s.hot.QueryContext(ctx, selectDue, target.String(), toMicros(until), limit)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: due deliveries to %s: %w", target, err)
 	}
@@ -81,7 +81,7 @@ func (s *Store) MarkDigested(ctx context.Context, ids []int64, messageID string)
 // of its own or a digest; the zero time when none was.
 func (s *Store) LastSent(ctx context.Context, target herald.Target) (time.Time, error) {
 	var at int64
-	err := s.read.QueryRowContext(ctx, selectLastSent, target.String()).Scan(&at)
+	err := s.hot.QueryRowContext(ctx, selectLastSent, target.String()).Scan(&at)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return time.Time{}, nil

@@ -33,7 +33,7 @@ const selectNextEdit = `SELECT ` + editColumns + `
 // Its Delivery is the sent delivery whose post it changes, with the
 // article as it reads now. ErrNotFound means none is pending.
 func (s *Store) NextEdit(ctx context.Context, target herald.Target) (herald.Edit, error) {
-	e, err := scanEdit(s.read.QueryRowContext(ctx, selectNextEdit, target.String()))
+	e, err := scanEdit(s.hot.QueryRowContext(ctx, selectNextEdit, target.String()))
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return herald.Edit{}, fmt.Errorf("sqlite: next edit of %s: %w", target, herald.ErrNotFound)

@@ -14,7 +14,7 @@ import (
 func (s *Store) FeedState(ctx context.Context, url string) (herald.FeedState, error) {
 	st := herald.FeedState{URL: url}
 	var last int64
-	err := s.read.QueryRowContext(ctx,
+	err := s.hot.QueryRowContext(ctx,
 		`SELECT etag, last_modified, last_fetch, last_error FROM feed_state WHERE url = ?`, url,
 	).Scan(&st.ETag, &st.LastModified, &last, &st.LastError)
 	switch {

@@ -160,7 +160,7 @@ func (s *Store) Pause(ctx context.Context, target herald.Target, reason string) 
 // Paused returns the reason the target was first paused with, or "".
 func (s *Store) Paused(ctx context.Context, target herald.Target) (string, error) {
 	var reason string
-	err := s.read.QueryRowContext(ctx, `SELECT reason FROM paused WHERE target = ?`, target.String()).Scan(&reason)
+	err := s.hot.QueryRowContext(ctx, `SELECT reason FROM paused WHERE target = ?`, target.String()).Scan(&reason)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return "", nil
@@ -184,7 +184,7 @@ func (s *Store) Resume(ctx context.Context, target herald.Target) error {
 // targets and moves, kept by triggers.
 func (s *Store) RoutingVersion(ctx context.Context) (int64, error) {
 	var v int64
-	if err := s.read.QueryRowContext(ctx, `SELECT version FROM routing_version WHERE id = 1`).Scan(&v); err != nil {
+	if err := s.hot.QueryRowContext(ctx, `SELECT version FROM routing_version WHERE id = 1`).Scan(&v); err != nil {
 		return 0, fmt.Errorf("sqlite: routing version: %w", err)
 	}
 	return v, nil

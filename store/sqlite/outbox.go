@@ -49,7 +49,7 @@ const (
 // NextDelivery returns the head of the target's queue, as herald.Store
 // describes, even when its NextAttempt is still to come.
 func (s *Store) NextDelivery(ctx context.Context, target herald.Target) (herald.Delivery, error) {
-	d, err := scanDelivery(s.read.QueryRowContext(ctx, selectNext, target.String()))
+	d, err := scanDelivery(s.hot.QueryRowContext(ctx, selectNext, target.String()))
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return herald.Delivery{}, fmt.Errorf("sqlite: next delivery to %s: %w", target, herald.ErrNotFound)

@@ -44,6 +44,8 @@ var _ herald.Store = (*Store)(nil)
 type Store struct {
 	write *sql.DB
 	read  *sql.DB
+	// hot runs the read pool's frequent queries as prepared statements.
+	hot *prepared
 	// marks gathers the marks of deliveries and edits into shared commits.
 	marks *groupcommit.Committer[markRequest]
 
@@ -118,7 +120,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		write.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	s := &Store{write: write, read: read}
+	s := &Store{write: write, read: read, hot: newPrepared(read)}
 	s.marks = groupcommit.New(maxMarkBatch, s.markBatch)
 	return s, nil
 }
@@ -162,7 +164,7 @@ func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		// The writer closes last: the last connection to a WAL database
 		// checkpoints the log into the main file.
-		s.closeErr = errors.Join(s.read.Close(), s.write.Close())
+		s.closeErr = errors.Join(s.hot.Close(), s.read.Close(), s.write.Close())
 		if s.closeErr != nil {
 			s.closeErr = fmt.Errorf("sqlite: close: %w", s.closeErr)
 		}
