@@ -10,20 +10,28 @@ import (
 
 // Window lets at most N requests arrive at a server in any span of Per,
 // counted as the server counts them: by arrival. A request arrives after
-// it starts and before its answer comes back, so a request may start only
-// once the request N places before it has been answered for Per: then no
-// Per holds N+1 arrivals, however late or early each arrives. Starts are
-// also spread at least Per/2N apart, so that a burst runs evenly, at the
-// limit less the round trip, with few requests in flight at any time: a
-// crash then leaves few requests whose outcome is unknown. A Window made
-// by NewBurst does not spread its starts. It is safe for concurrent use.
+// it starts and before its answer comes back, so one answered more than
+// Per ago arrived more than Per ago too, and no longer counts; one in
+// flight, or answered within Per, may still count. A request may start
+// only while fewer than N requests may count: then no span of Per holds
+// N+1 arrivals, however late or early each arrives. (Of the arrivals in
+// any span of Per, take the one that started last: each of the others
+// arrived within the span, so it was answered within Per before that start
+// or was still in flight, and counted when it started.) Each request's
+// place frees as soon as it ages out, whatever the order the answers
+// came in, so one slow answer does not hold up the requests after it.
+// Starts are also spread at least Per/2N apart, so that a burst runs
+// evenly, at the limit less the round trip, with few requests in flight
+// at any time: a crash then leaves few requests whose outcome is unknown.
+// A Window made by NewBurst does not spread its starts. It is safe for
+// concurrent use.
 type Window struct {
 	n      int
 	per    time.Duration
 	spread bool
 
 	mu sync.Mutex
-	// slots holds the last n requests, oldest first: the time each was
+	// slots holds the requests that may still count: the time each was
 	// answered, or the zero time while it is in flight.
 	slots []*time.Time
 	// last is when the latest request started.
@@ -83,9 +91,6 @@ func (w *Window) Wait(ctx context.Context) (done func(), err error) {
 			w.last = now
 			slot := new(time.Time)
 			w.slots = append(w.slots, slot)
-			if len(w.slots) > w.n {
-				w.slots = w.slots[1:]
-			}
 			w.mu.Unlock()
 			return func() { w.answered(slot) }, nil
 		}
@@ -98,22 +103,36 @@ func (w *Window) Wait(ctx context.Context) (done func(), err error) {
 }
 
 // free reports whether a request may start at now, and otherwise how long
-// to wait (0: until a request in flight is answered). w.mu is held.
+// to wait (0: until a request in flight is answered). It forgets the
+// requests that no longer count. w.mu is held.
 func (w *Window) free(now time.Time) (time.Duration, bool) {
 	if gap := w.last.Add(w.gap()).Sub(now); gap > 0 {
 		return gap, false
 	}
-	if len(w.slots) < w.n {
-		return 0, true
+	live := w.slots[:0]
+	var soonest time.Time // the earliest answer that still counts
+	for _, answered := range w.slots {
+		if answered.IsZero() {
+			live = append(live, answered)
+			continue
+		}
+		if now.Sub(*answered) >= w.per {
+			continue
+		}
+		live = append(live, answered)
+		if soonest.IsZero() || answered.Before(soonest) {
+			soonest = *answered
+		}
 	}
-	oldest := w.slots[0]
-	if oldest.IsZero() {
+	clear(w.slots[len(live):])
+	w.slots = live
+	switch {
+	case len(w.slots) < w.n:
+		return 0, true
+	case soonest.IsZero():
 		return 0, false
 	}
-	if wait := oldest.Add(w.per).Sub(now); wait > 0 {
-		return wait, false
-	}
-	return 0, true
+	return soonest.Add(w.per).Sub(now), false
 }
 
 // gap is the least time between two starts: half the even spacing of N

@@ -12,8 +12,20 @@ import (
 // arrival at the server is random between start and answer, and counts
 // arrivals in every span of Per, as a server's sliding window does.
 func TestWindowNeverLetsTooManyArrive(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		new  func(int, time.Duration) *Window
+	}{
+		{"spread", NewWindow},
+		{"burst", NewBurst},
+	} {
+		t.Run(tc.name, func(t *testing.T) { testTooManyArrive(t, tc.new) })
+	}
+}
+
+func testTooManyArrive(t *testing.T, newWindow func(int, time.Duration) *Window) {
 	const n, per = 10, 100 * time.Millisecond
-	w := NewWindow(n, per)
+	w := newWindow(n, per)
 	var (
 		mu       sync.Mutex
 		arrivals []time.Time
@@ -134,5 +146,36 @@ func TestSpentWindowMakesTheFirstRequestWait(t *testing.T) {
 	done()
 	if waited := time.Since(spent); waited < per {
 		t.Errorf("the first request after a spent window started %v after it, want at least %v", waited, per)
+	}
+}
+
+// TestSlowAnswerDoesNotHoldUpLaterRequests: of two requests, the first is
+// answered late and the second at once; the next request waits for the
+// second to age out, not for the first, which came before it.
+func TestSlowAnswerDoesNotHoldUpLaterRequests(t *testing.T) {
+	const per, slow = time.Second, 600 * time.Millisecond
+	w := NewBurst(2, per)
+	first, err := w.Wait(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := w.Wait(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	second()
+	answered := time.Now()
+	time.AfterFunc(slow, first)
+	done, err := w.Wait(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	started := time.Since(answered)
+	done()
+	if started < per {
+		t.Errorf("the third request started %v after the second was answered, want at least %v", started, per)
+	}
+	if started >= per+slow {
+		t.Errorf("the third request started %v after the second was answered: it waited for the slow first one (%v late)", started, slow)
 	}
 }
