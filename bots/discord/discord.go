@@ -105,7 +105,9 @@ func New(opts Options) (*Bot, error) {
 	// HTTP/1.1 (HTTP/2 multiplexes them over one).
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.MaxIdleConnsPerHost = globalLimit
-	s.Client = &http.Client{Timeout: opts.Timeout, Transport: padResetAfter(rebase(base, transport))}
+	// A post's turn of the global window ends when its answer's head
+	// arrives (pace.OnAnswer), not once discordgo has read it.
+	s.Client = &http.Client{Timeout: opts.Timeout, Transport: padResetAfter(rebase(base, pace.Answers(transport)))}
 	// A 502 may come after Discord created the message; the library would
 	// resend the same body blindly. The outbox retries instead, with a nonce.
 	s.MaxRestRetries = 0
@@ -233,7 +235,7 @@ func (b *Bot) post(ctx context.Context, chat string, m *discordgo.MessageSend, n
 	endpoint := discordgo.EndpointChannelMessages(channelID)
 	body := messageWithNonce{MessageSend: m, Nonce: nonce, EnforceNonce: true}
 	resp, err := b.s.RequestWithBucketID(http.MethodPost, endpoint, body, endpoint,
-		discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false), discordgo.WithRestRetries(0))
+		discordgo.WithContext(pace.OnAnswer(ctx, sent)), discordgo.WithRetryOnRatelimit(false), discordgo.WithRestRetries(0))
 	sent()
 	if err != nil {
 		return "", classify(err)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/formatter"
+	"github.com/heraldhq/herald/internal/pace"
 )
 
 // messageEdit is the body of an edit of a post: its embed and follow
@@ -64,7 +65,7 @@ func (b *Bot) Edit(ctx context.Context, e herald.Edit) error {
 	// one bucket; Discord limits them apart, so each has its own here.
 	bucket := method + " " + discordgo.EndpointChannelMessage(channelID, "")
 	_, err = b.s.RequestWithBucketID(method, discordgo.EndpointChannelMessage(channelID, d.MessageID), body, bucket,
-		discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false), discordgo.WithRestRetries(0))
+		discordgo.WithContext(pace.OnAnswer(ctx, sent)), discordgo.WithRetryOnRatelimit(false), discordgo.WithRestRetries(0))
 	if err != nil {
 		return classify(err)
 	}
