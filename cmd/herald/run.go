@@ -152,6 +152,7 @@ func run(ctx context.Context, cfg config.Config, clock herald.Clock, stdout io.W
 			return err
 		}
 		w.Hub = hub
+		reg.WebSub(hub.Stats)
 		wg.Go(func() { holdRole(ctx, rs, "websub", log, func(ctx context.Context) { hub.Run(ctx) }) })
 		log.Info("websub: feeds with a hub are pushed", "callbacks", strings.TrimSuffix(cfg.PublicURL, "/")+websub.DefaultPath)
 	}

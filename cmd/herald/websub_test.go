@@ -76,4 +76,16 @@ func TestEndToEndWebSubPushPostsWithoutWaitingForAPoll(t *testing.T) {
 	if n, m := len(p.discord.Messages(channel)), len(p.telegram.Messages(chat)); n != 1 || m != 1 {
 		t.Errorf("after a repeated push: %d Discord and %d Telegram posts, want 1 each", n, m)
 	}
+	// The metrics count what the callback did.
+	got := scrape(t, "http://"+addr)
+	for series, want := range map[string]float64{
+		`herald_websub_pushes_total{outcome="delivered"}`:       2,
+		`herald_websub_pushes_total{outcome="dropped"}`:         1,
+		`herald_websub_verifications_total{outcome="verified"}`: 1,
+		`herald_websub_verifications_total{outcome="refused"}`:  0,
+	} {
+		if got[series] != want {
+			t.Errorf("%s = %v, want %v", series, got[series], want)
+		}
+	}
 }
