@@ -620,10 +620,7 @@ func TestLaneStartsAgainForNewDeliveries(t *testing.T) {
 }
 
 func TestBusyBoundsThePlatformsLanesAtWork(t *testing.T) {
-	var targets []herald.Target
-	for i := range 12 {
-		targets = append(targets, herald.Target{Platform: herald.Telegram, Chat: fmt.Sprint(1000 + i)})
-	}
+	targets := telegramChats(12)
 	st := setup(t, 2, append(targets, chanA)...)
 	release := make(chan struct{})
 	var mu sync.Mutex
@@ -667,10 +664,7 @@ func TestBusyBoundsThePlatformsLanesAtWork(t *testing.T) {
 }
 
 func TestLanesWaitingForTheirFirstTurnHoldNoGoroutine(t *testing.T) {
-	var targets []herald.Target
-	for i := range 300 {
-		targets = append(targets, herald.Target{Platform: herald.Telegram, Chat: fmt.Sprint(1000 + i)})
-	}
+	targets := telegramChats(300)
 	st := setup(t, 1, targets...)
 	release := make(chan struct{})
 	var inFlight atomic.Int32
@@ -693,10 +687,7 @@ func TestLanesWaitingForTheirFirstTurnHoldNoGoroutine(t *testing.T) {
 }
 
 func TestLanesTakeTurnsInTheOrderTheyAsked(t *testing.T) {
-	var targets []herald.Target
-	for i := range 8 {
-		targets = append(targets, herald.Target{Platform: herald.Telegram, Chat: fmt.Sprint(1000 + i)})
-	}
+	targets := telegramChats(8)
 	st := setup(t, 2, targets...)
 	started := make(chan *dispatch.Dispatcher, 1)
 	var mu sync.Mutex
@@ -728,4 +719,13 @@ func TestLanesTakeTurnsInTheOrderTheyAsked(t *testing.T) {
 			t.Fatalf("posts went out in the order %v: a chat got its second post before every chat had its first", order)
 		}
 	}
+}
+
+// telegramChats returns n Telegram chats.
+func telegramChats(n int) []herald.Target {
+	ts := make([]herald.Target, n)
+	for i := range ts {
+		ts[i] = herald.Target{Platform: herald.Telegram, Chat: fmt.Sprint(1000 + i)}
+	}
+	return ts
 }
