@@ -149,6 +149,26 @@ func fanoutLine(name string, times []time.Time, want int, ceiling float64, rateL
 			counts[int(t.Sub(first)/(100*time.Millisecond))]++
 		}
 		fmt.Printf("            posts per tenth of a second from the first: %v\n", counts)
+		fmt.Printf("            bursts, each its start from the first and its span: %s\n", bursts(times, first))
 	}
 	return 100 * fastest.Seconds() / took.Seconds(), len(times) == want
+}
+
+// bursts describes the bursts of times, each a run of posts less than a
+// tenth of a second apart: when it started, from first, and how long it
+// lasted, in milliseconds.
+func bursts(times []time.Time, first time.Time) string {
+	sorted := slices.SortedFunc(slices.Values(times), time.Time.Compare)
+	var b strings.Builder
+	start := sorted[0]
+	for i, t := range sorted {
+		if i+1 < len(sorted) && sorted[i+1].Sub(t) < 100*time.Millisecond {
+			continue
+		}
+		fmt.Fprintf(&b, "%d+%d ", start.Sub(first).Milliseconds(), t.Sub(start).Milliseconds())
+		if i+1 < len(sorted) {
+			start = sorted[i+1]
+		}
+	}
+	return strings.TrimSpace(b.String())
 }
