@@ -215,12 +215,12 @@ func (d *Dispatcher) startLane(t herald.Target) {
 	poke := make(chan struct{}, 1)
 	d.lanes[t] = poke
 	g := d.gates[t.Platform]
-	if g.busy < g.n && g.queue.len() == 0 {
+	if g.busy < g.n && g.queue.Len() == 0 {
 		g.busy++
 		d.start(t, poke)
 		return
 	}
-	g.queue.push(turn{target: t, poke: poke})
+	g.queue.Push(turn{target: t, poke: poke})
 }
 
 func (d *Dispatcher) pokeLanes() {
@@ -305,13 +305,13 @@ func (d *Dispatcher) lane(ctx, sendCtx context.Context, t herald.Target, poke ch
 func (d *Dispatcher) takeTurn(ctx context.Context, p herald.Platform) bool {
 	d.mu.Lock()
 	g := d.gates[p]
-	if g.busy < g.n && g.queue.len() == 0 {
+	if g.busy < g.n && g.queue.Len() == 0 {
 		g.busy++
 		d.mu.Unlock()
 		return true
 	}
 	ready := make(chan struct{})
-	g.queue.push(turn{ready: ready})
+	g.queue.Push(turn{ready: ready})
 	d.mu.Unlock()
 	select {
 	case <-ready:
@@ -319,7 +319,7 @@ func (d *Dispatcher) takeTurn(ctx context.Context, p herald.Platform) bool {
 	case <-ctx.Done():
 		d.mu.Lock()
 		defer d.mu.Unlock()
-		if !g.queue.remove(func(w turn) bool { return w.ready == ready }) {
+		if !g.queue.Remove(func(w turn) bool { return w.ready == ready }) {
 			// The turn came meanwhile: pass it on.
 			d.passTurn(g)
 		}
@@ -337,8 +337,8 @@ func (d *Dispatcher) endTurn(p herald.Platform) {
 // passTurn gives an ending turn to the first lane in the gate's queue:
 // it wakes a waiting lane, or starts one. d.mu is held.
 func (d *Dispatcher) passTurn(g *gate) {
-	for g.queue.len() > 0 {
-		w := g.queue.pop()
+	for g.queue.Len() > 0 {
+		w := g.queue.Pop()
 		if w.ready != nil {
 			close(w.ready)
 			return
