@@ -1,7 +1,6 @@
 package poll
 
 import (
-	"context"
 	"testing"
 	"time"
 )
@@ -66,28 +65,5 @@ func TestHostKey(t *testing.T) {
 		if got := hostKey(tt.url); got != tt.want {
 			t.Errorf("hostKey(%q) = %q, want %q", tt.url, got, tt.want)
 		}
-	}
-}
-
-func TestHostGateBoundsEachHost(t *testing.T) {
-	var g hostGate
-	bg := context.Background()
-	done, cancel := context.WithCancel(bg)
-	cancel()
-
-	relA1, err1 := g.acquire(bg, "a", 2)
-	_, err2 := g.acquire(bg, "a", 2)
-	if err1 != nil || err2 != nil {
-		t.Fatalf("the first two slots of a host: %v %v", err1, err2)
-	}
-	if _, err := g.acquire(done, "a", 2); err == nil {
-		t.Fatal("a third fetch of a host got a slot")
-	}
-	if _, err := g.acquire(bg, "b", 2); err != nil {
-		t.Fatalf("a full host blocked another: %v", err)
-	}
-	relA1()
-	if _, err := g.acquire(done, "a", 2); err != nil {
-		t.Fatalf("a released slot was not free again: %v", err)
 	}
 }

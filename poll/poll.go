@@ -72,8 +72,9 @@ type Watcher struct {
 	PerHost int
 	// Workers is how many polls may run at once over all hosts, from the
 	// read of a feed's state to the record of its articles;
-	// DefaultWorkers when zero. A poll takes its host's slot first, so
-	// feeds waiting for a busy host never hold up the others.
+	// DefaultWorkers when zero. The hosts with a feed waiting take turns
+	// for the workers, so that feeds waiting for a busy host never hold
+	// up the others.
 	Workers int
 	// Owns, when set, says whether this process fetches the feed now:
 	// replicas that share a store share its feeds, each fetching those it
@@ -88,10 +89,10 @@ type Watcher struct {
 	seen known
 	// pushes remembers which feeds a hub pushes.
 	pushes pushes
-	// hosts bounds the fetches running at once per host, workers the
-	// polls over all hosts.
-	hosts   hostGate
-	workers workerGate
+	// admit bounds the fetches running at once per host, and the polls
+	// over all hosts; see admission.
+	admit     *admission
+	admitOnce sync.Once
 	// routing is the router last built, kept while the store's routing
 	// version stays the same.
 	routing routing
@@ -117,7 +118,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 		}
 		listed[url] = true
 		wg.Add(1)
-		go w.watch(ctx, url, waits, wg.Done)
+		w.watch(ctx, url, waits, wg.Done)
 	}
 	wg.Wait()
 	return nil
@@ -125,7 +126,8 @@ func (w *Watcher) Run(ctx context.Context) error {
 
 // watch polls the feed at url, then again each time its wait is over,
 // until ctx is cancelled or the feed is gone; then it calls done. Between
-// two polls no goroutine is kept for the feed, only a timer: ten thousand
+// two polls no goroutine is kept for the feed, only a timer, nor while it
+// waits for its host and a worker, only a place in line: ten thousand
 // feeds cost their timers and their state, not ten thousand stacks.
 func (w *Watcher) watch(ctx context.Context, url string, waits *waits, done func()) {
 	// Each feed's period is shortened by a stable offset derived from its
@@ -138,9 +140,9 @@ func (w *Watcher) watch(ctx context.Context, url string, waits *waits, done func
 		f.period = max(w.Policy.Min, time.Second)
 	}
 	var next func()
-	next = func() {
-		wait, again := w.step(ctx, f)
-		if !again || ctx.Err() != nil {
+	// again polls the feed again once wait is over.
+	again := func(wait time.Duration) {
+		if ctx.Err() != nil {
 			done()
 			return
 		}
@@ -156,6 +158,24 @@ func (w *Watcher) watch(ctx context.Context, url string, waits *waits, done func
 			return
 		}
 		waits.after(url, wait, next, done)
+	}
+	next = func() {
+		if w.Owns != nil && !w.Owns(f.url) {
+			again(min(f.period, OwnerCheck))
+			return
+		}
+		// Until its host has a slot and a worker is free, the feed is a
+		// place in line, not a goroutine.
+		w.admission().admit(hostKey(url), func(t *ticket) {
+			go func() {
+				wait, ok := w.step(ctx, f, t)
+				if !ok {
+					done()
+					return
+				}
+				again(wait)
+			}()
+		})
 	}
 	next()
 }
@@ -178,16 +198,14 @@ type watched struct {
 	published []int64
 }
 
-// step polls the feed once and returns how long to wait before the next
-// poll; again is false when the feed is not to be polled again.
-func (w *Watcher) step(ctx context.Context, f *watched) (wait time.Duration, again bool) {
-	if w.Owns != nil && !w.Owns(f.url) {
-		return min(f.period, OwnerCheck), true
-	}
+// step polls the feed once, admitted with t, and returns how long to wait
+// before the next poll; again is false when the feed is not to be polled
+// again.
+func (w *Watcher) step(ctx context.Context, f *watched, t *ticket) (wait time.Duration, again bool) {
 	started := w.now()
 	// With a Policy, the first fetch since start asks for the whole
 	// feed: a 304 would leave its publishing rate unknown.
-	got, err := w.pollSafely(ctx, f.url, f.adaptive && !f.last.ok, !f.polled)
+	got, err := w.pollSafely(ctx, t, f.url, f.adaptive && !f.last.ok, !f.polled)
 	f.polled = true
 	if ctx.Err() != nil || errors.Is(err, errSkipped) {
 		return 0, false
@@ -334,37 +352,32 @@ func (f fetched) update(got fetched) fetched {
 	return got
 }
 
-// pollSafely polls the feed once, turning a panic into an error.
-func (w *Watcher) pollSafely(ctx context.Context, url string, whole, first bool) (got fetched, err error) {
+// pollSafely polls the feed once, admitted with t, turning a panic into
+// an error.
+func (w *Watcher) pollSafely(ctx context.Context, t *ticket, url string, whole, first bool) (got fetched, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = &panicError{value: r, stack: debug.Stack()}
 		}
 	}()
-	_, got, err = w.poll(ctx, url, whole, first)
+	_, got, err = w.poll(ctx, t, url, whole, first)
 	return got, err
 }
 
-// enter waits for a slot of the feed's host, then for a worker: the
-// caller calls fetched once its fetch is over, and done once its poll is.
-// Waiting for them, a poll holds nothing and has read nothing yet.
-func (w *Watcher) enter(ctx context.Context, url string) (fetched, done func(), err error) {
-	n := w.PerHost
-	if n <= 0 {
-		n = DefaultPerHost
-	}
-	releaseHost, err := w.hosts.acquire(ctx, hostKey(url), n)
-	if err != nil {
-		return nil, nil, err
-	}
-	releaseWorker, err := w.workers.acquire(ctx, w.Workers)
-	if err != nil {
-		releaseHost()
-		return nil, nil, err
-	}
-	var once sync.Once
-	fetched = func() { once.Do(releaseHost) }
-	return fetched, func() { fetched(); releaseWorker() }, nil
+// admission returns the admission of the Watcher's polls, made at the
+// first call from PerHost and Workers.
+func (w *Watcher) admission() *admission {
+	w.admitOnce.Do(func() {
+		perHost, workers := w.PerHost, w.Workers
+		if perHost <= 0 {
+			perHost = DefaultPerHost
+		}
+		if workers <= 0 {
+			workers = DefaultWorkers
+		}
+		w.admit = newAdmission(perHost, workers)
+	})
+	return w.admit
 }
 
 // Poll fetches one feed once and records what is new.
@@ -381,7 +394,11 @@ func (w *Watcher) enter(ctx context.Context, url string) (fetched, done func(), 
 // slot. A fetch that fails is saved as the feed's LastError; one answered
 // 410 Gone is saved with GonePrefix and returned wrapping ErrGone.
 func (w *Watcher) Poll(ctx context.Context, url string) (herald.IngestResult, error) {
-	result, _, err := w.poll(ctx, url, false, false)
+	t, err := w.admission().wait(ctx, hostKey(url))
+	if err != nil {
+		return herald.IngestResult{}, err
+	}
+	result, _, err := w.poll(ctx, t, url, false, false)
 	return result, err
 }
 
@@ -389,15 +406,11 @@ func (w *Watcher) Poll(ctx context.Context, url string) (herald.IngestResult, er
 // GonePrefix).
 var errSkipped = errors.New("feed skipped: gone")
 
-// poll is Poll, also returning what the fetch said about when the feed
-// may change. With whole set, the fetch is not conditional. With first
+// poll is Poll, admitted with t, which it gives back, also returning what
+// the fetch said about when the feed may change. With whole set, the fetch is not conditional. With first
 // set, a feed that was gone recently is skipped with errSkipped.
-func (w *Watcher) poll(ctx context.Context, url string, whole, first bool) (herald.IngestResult, fetched, error) {
-	hostDone, done, err := w.enter(ctx, url)
-	if err != nil {
-		return herald.IngestResult{}, fetched{}, err
-	}
-	defer done()
+func (w *Watcher) poll(ctx context.Context, t *ticket, url string, whole, first bool) (herald.IngestResult, fetched, error) {
+	defer t.done()
 	now := w.now()
 	state, err := w.Store.FeedState(ctx, url)
 	firstSight := errors.Is(err, herald.ErrNotFound)
@@ -416,7 +429,7 @@ func (w *Watcher) poll(ctx context.Context, url string, whole, first bool) (hera
 		ask.ETag, ask.LastModified = "", ""
 	}
 	res, err := w.Fetcher.Fetch(ctx, url, ask)
-	hostDone()
+	t.fetched()
 	if err != nil {
 		if ctx.Err() != nil {
 			return herald.IngestResult{}, fetched{}, err

@@ -403,6 +403,66 @@ func TestWaitingFeedsHoldNoGoroutine(t *testing.T) {
 	}
 }
 
+func TestFeedsWaitingForTheirHostHoldNoGoroutine(t *testing.T) {
+	release := make(chan struct{})
+	var fetches, inflight atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		inflight.Add(1)
+		defer inflight.Add(-1)
+		select {
+		case <-release:
+		case <-r.Context().Done():
+			return
+		}
+		fetches.Add(1)
+		fmt.Fprint(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>https://news.example/</link></channel></rss>`)
+	}))
+	defer srv.Close()
+	var feeds []string
+	for i := range 300 {
+		feeds = append(feeds, fmt.Sprintf("%s/feed/%d", srv.URL, i))
+	}
+	w, _, _ := watcher(t, 0, feeds...)
+	w.Interval = time.Hour
+	w.Fetcher = feed.NewFetcher("test", time.Minute, 0)
+	before := runtime.NumGoroutine()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		w.Run(ctx)
+	}()
+	deadline := time.Now().Add(20 * time.Second)
+	for inflight.Load() < poll.DefaultPerHost {
+		if time.Now().After(deadline) {
+			t.Fatal("timed out waiting for the host's first fetches")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond) // goroutines of waiting feeds would be up now
+	// Two polls fetch (with the HTTP client's and server's goroutines for
+	// their connections); the other 298 feeds are places in line.
+	if n := runtime.NumGoroutine() - before; n >= 30 {
+		t.Errorf("%d goroutines more than before Run while 298 feeds wait for their host, want fewer than 30", n)
+	}
+	if n := inflight.Load(); n != poll.DefaultPerHost {
+		t.Errorf("%d fetches of the host at once, want %d", n, poll.DefaultPerHost)
+	}
+	close(release)
+	for fetches.Load() < int32(len(feeds)) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for every feed's fetch: %d of %d", fetches.Load(), len(feeds))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return when cancelled")
+	}
+}
+
 func TestWorkersBoundPollsOverAllHosts(t *testing.T) {
 	release := make(chan struct{})
 	var inflight, most atomic.Int32
