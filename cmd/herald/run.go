@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -116,17 +117,11 @@ func run(ctx context.Context, cfg config.Config, clock herald.Clock, stdout io.W
 	// replicas sharing a database send through one bot token from one
 	// process at a time, so its rate limits hold for all, and each chat's
 	// posts keep their order.
-	sending := make(map[herald.Platform]*atomic.Pointer[dispatch.Dispatcher], len(senders))
+	sending := make(dispatchers, len(senders))
 	for p := range senders {
 		sending[p] = new(atomic.Pointer[dispatch.Dispatcher])
 	}
-	notify := func() {
-		for _, d := range sending {
-			if d := d.Load(); d != nil {
-				d.Notify()
-			}
-		}
-	}
+	notify := sending.Notify
 	configuredPlatform := func(p herald.Platform) bool { _, ok := senders[p]; return ok }
 	w := &poll.Watcher{
 		Feeds:       cfg.Feeds,
@@ -232,6 +227,24 @@ func roleGroups(rs roles, senders map[herald.Platform]dispatch.Sender) []roleGro
 		groups = append(groups, roleGroup{role: string(p), senders: map[herald.Platform]dispatch.Sender{p: s}})
 	}
 	return groups
+}
+
+// dispatchers holds the dispatcher that sends for each platform while it
+// runs: one for every platform in a process that runs alone, one per
+// platform among replicas.
+type dispatchers map[herald.Platform]*atomic.Pointer[dispatch.Dispatcher]
+
+// Notify wakes each running dispatcher once, however many platforms it
+// sends for: a second wake would have it list the whole outbox again
+// while a fan-out starts.
+func (ds dispatchers) Notify() {
+	var woken []*dispatch.Dispatcher
+	for _, p := range ds {
+		if d := p.Load(); d != nil && !slices.Contains(woken, d) {
+			woken = append(woken, d)
+			d.Notify()
+		}
+	}
 }
 
 // platformSet is what platforms builds.
