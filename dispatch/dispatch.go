@@ -93,7 +93,9 @@ type Dispatcher struct {
 
 	wake chan struct{}
 
-	mu    sync.Mutex
+	mu sync.Mutex
+	// lanes holds the poke of each target's lane: nil while the lane
+	// waits in its gate's queue for its first turn.
 	lanes map[herald.Target]chan struct{}
 	// gates holds each platform's turns at work (see Options.Busy).
 	gates map[herald.Platform]*gate
@@ -212,21 +214,32 @@ func (d *Dispatcher) startLane(t herald.Target) {
 	if _, ok := d.lanes[t]; ok || d.start == nil {
 		return
 	}
-	poke := make(chan struct{}, 1)
-	d.lanes[t] = poke
 	g := d.gates[t.Platform]
 	if g.busy < g.n && g.queue.Len() == 0 {
 		g.busy++
-		d.start(t, poke)
+		d.startNow(t)
 		return
 	}
-	g.queue.Push(turn{target: t, poke: poke})
+	// Queued, the lane has read nothing yet, so it needs no poke: it gets
+	// its channel when it starts.
+	d.lanes[t] = nil
+	g.queue.Push(turn{target: t})
+}
+
+// startNow starts the lane of t, with a turn already taken. d.mu is held.
+func (d *Dispatcher) startNow(t herald.Target) {
+	poke := make(chan struct{}, 1)
+	d.lanes[t] = poke
+	d.start(t, poke)
 }
 
 func (d *Dispatcher) pokeLanes() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for _, poke := range d.lanes {
+		if poke == nil {
+			continue // queued: it reads when it starts
+		}
 		select {
 		case poke <- struct{}{}:
 		default:
@@ -344,7 +357,7 @@ func (d *Dispatcher) passTurn(g *gate) {
 			return
 		}
 		if d.start != nil {
-			d.start(w.target, w.poke)
+			d.startNow(w.target)
 			return
 		}
 		// Run has returned: the lane is not started.

@@ -22,5 +22,4 @@ type gate struct {
 type turn struct {
 	ready  chan struct{}
 	target herald.Target
-	poke   chan struct{}
 }
