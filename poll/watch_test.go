@@ -92,6 +92,36 @@ func run(t *testing.T, ctx context.Context, w *poll.Watcher) {
 	}
 }
 
+// background runs the watcher until stop is called; stop cancels it and
+// waits for Run to return, failing the test if it does not.
+func background(t *testing.T, w *poll.Watcher) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		w.Run(ctx)
+	}()
+	return func() {
+		t.Helper()
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatal("Run did not return when cancelled")
+		}
+	}
+}
+
+// feedsOn returns the URLs of n feeds served by srv.
+func feedsOn(srv *httptest.Server, n int) []string {
+	feeds := make([]string, n)
+	for i := range feeds {
+		feeds[i] = fmt.Sprintf("%s/feed/%d", srv.URL, i)
+	}
+	return feeds
+}
+
 // wait waits for ch, failing the test if it never comes.
 func wait[T any](t *testing.T, ch <-chan T, what string) {
 	t.Helper()
@@ -362,19 +392,11 @@ func TestWaitingFeedsHoldNoGoroutine(t *testing.T) {
 			`<item><title>Story of %[1]s</title><link>https://news.example%[1]s</link><guid>%[1]s</guid></item></channel></rss>`, r.URL.Path)
 	}))
 	defer srv.Close()
-	var feeds []string
-	for i := range 200 {
-		feeds = append(feeds, fmt.Sprintf("%s/feed/%d", srv.URL, i))
-	}
+	feeds := feedsOn(srv, 200)
 	w, _, _ := watcher(t, 0, feeds...)
 	w.Interval = time.Hour
 	before := runtime.NumGoroutine()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		w.Run(ctx)
-	}()
+	stop := background(t, w)
 	deadline := time.Now().Add(20 * time.Second)
 	for fetches.Load() < int32(len(feeds)) {
 		if time.Now().After(deadline) {
@@ -395,12 +417,7 @@ func TestWaitingFeedsHoldNoGoroutine(t *testing.T) {
 	if n >= 20 {
 		t.Errorf("%d goroutines more than before Run while %d feeds wait, want fewer than 20", n, len(feeds))
 	}
-	cancel()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		t.Fatal("Run did not return when cancelled while every feed waited")
-	}
+	stop()
 }
 
 func TestFeedsWaitingForTheirHostHoldNoGoroutine(t *testing.T) {
@@ -418,20 +435,12 @@ func TestFeedsWaitingForTheirHostHoldNoGoroutine(t *testing.T) {
 		fmt.Fprint(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>https://news.example/</link></channel></rss>`)
 	}))
 	defer srv.Close()
-	var feeds []string
-	for i := range 300 {
-		feeds = append(feeds, fmt.Sprintf("%s/feed/%d", srv.URL, i))
-	}
+	feeds := feedsOn(srv, 300)
 	w, _, _ := watcher(t, 0, feeds...)
 	w.Interval = time.Hour
 	w.Fetcher = feed.NewFetcher("test", time.Minute, 0)
 	before := runtime.NumGoroutine()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		w.Run(ctx)
-	}()
+	stop := background(t, w)
 	deadline := time.Now().Add(20 * time.Second)
 	for inflight.Load() < poll.DefaultPerHost {
 		if time.Now().After(deadline) {
@@ -455,12 +464,7 @@ func TestFeedsWaitingForTheirHostHoldNoGoroutine(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	cancel()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		t.Fatal("Run did not return when cancelled")
-	}
+	stop()
 }
 
 func TestWorkersBoundPollsOverAllHosts(t *testing.T) {
@@ -487,12 +491,7 @@ func TestWorkersBoundPollsOverAllHosts(t *testing.T) {
 	w.Interval = time.Hour
 	w.Workers = 3
 	w.Fetcher = feed.NewFetcher("test", time.Minute, 0)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		w.Run(ctx)
-	}()
+	stop := background(t, w)
 	deadline := time.Now().Add(20 * time.Second)
 	for inflight.Load() < 3 {
 		if time.Now().After(deadline) {
@@ -505,8 +504,7 @@ func TestWorkersBoundPollsOverAllHosts(t *testing.T) {
 		t.Errorf("%d fetches at once over 8 hosts, want 3 (Workers)", n)
 	}
 	close(release)
-	cancel()
-	<-done
+	stop()
 }
 
 // TestFeedsOfOtherReplicasAreNotFetched runs a watcher that owns its feed
