@@ -59,7 +59,7 @@ func TestDispatchersWakeEachDispatcherOnce(t *testing.T) {
 			time.Sleep(5 * time.Millisecond)
 		}
 	}
-	waitFor(1) // the list at start
+	waitFor(1)                         // the list at start
 	time.Sleep(100 * time.Millisecond) // Run waits for a wake now
 	ds.Notify()
 	waitFor(2)
