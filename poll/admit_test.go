@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// admitted records the polls an admission runs, by name, and their
+// admittedLog records the polls an admission runs, by name, and their
 // tickets.
 type admittedLog struct {
 	mu      sync.Mutex

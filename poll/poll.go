@@ -407,8 +407,9 @@ func (w *Watcher) Poll(ctx context.Context, url string) (herald.IngestResult, er
 var errSkipped = errors.New("feed skipped: gone")
 
 // poll is Poll, admitted with t, which it gives back, also returning what
-// the fetch said about when the feed may change. With whole set, the fetch is not conditional. With first
-// set, a feed that was gone recently is skipped with errSkipped.
+// the fetch said about when the feed may change. With whole set, the
+// fetch is not conditional. With first set, a feed that was gone recently
+// is skipped with errSkipped.
 func (w *Watcher) poll(ctx context.Context, t *ticket, url string, whole, first bool) (herald.IngestResult, fetched, error) {
 	defer t.done()
 	now := w.now()
